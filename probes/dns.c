@@ -1,0 +1,356 @@
+/*
+ * DNS lookups through ldns (RFC 1034, RFC 1035, RFC 4035).
+ *
+ * Each lookup builds its own ldns resolver, so lookups can run on many
+ * threads at once without sharing mutable resolver state.  Queries carry
+ * DO so that RRSIGs come back, and the answer keeps the whole packet for
+ * the DNSSEC code that validates it.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns.h"
+#include "log.h"
+#include "xmalloc.h"
+
+#define DNS_MAX_CNAME_HOPS	16
+
+static int	dns_parse_server(const char *, ldns_rdf **, uint16_t *);
+static void	dns_follow_answer(struct dns_answer *, ldns_rdf *);
+
+/* Splits "ADDR", "ADDR@PORT" or "[ADDR]:PORT" into an address and port. */
+static int
+dns_parse_server(const char *spec, ldns_rdf **addr, uint16_t *port)
+{
+	char		*copy, *host, *at, *end;
+	unsigned long	 n;
+	int		 rc = -1;
+
+	copy = xstrdup(spec);
+	host = copy;
+	*port = 53;
+
+	if (*host == '[' && (end = strchr(host, ']')) != NULL) {
+		*end = '\0';
+		at = end[1] == ':' ? end + 1 : NULL;
+		host++;
+	} else
+		at = strchr(host, '@');
+
+	if (at != NULL) {
+		*at++ = '\0';
+		n = strtoul(at, &end, 10);
+		if (*at == '\0' || *end != '\0' || n == 0 || n > 65535)
+			goto out;
+		*port = (uint16_t)n;
+	}
+
+	*addr = ldns_rdf_new_frm_str(LDNS_RDF_TYPE_A, host);
+	if (*addr == NULL)
+		*addr = ldns_rdf_new_frm_str(LDNS_RDF_TYPE_AAAA, host);
+	if (*addr != NULL)
+		rc = 0;
+out:
+	free(copy);
+	return rc;
+}
+
+ldns_resolver *
+dns_resolver_new(const struct probe_opts *opts, char **cause)
+{
+	ldns_resolver	*res = NULL;
+	ldns_rdf	*addr;
+	uint16_t	 port;
+	struct timeval	 tv;
+	ldns_status	 s;
+	int		 ms;
+
+	if (opts->resolver != NULL) {
+		if (dns_parse_server(opts->resolver, &addr, &port) != 0) {
+			xasprintf(cause, "bad resolver address: %s",
+			    opts->resolver);
+			return NULL;
+		}
+		res = ldns_resolver_new();
+		ldns_resolver_push_nameserver(res, addr);
+		ldns_resolver_set_port(res, port);
+		ldns_rdf_deep_free(addr);
+	} else {
+		s = ldns_resolver_new_frm_file(&res, NULL);
+		if (s != LDNS_STATUS_OK) {
+			xasprintf(cause, "cannot read the system resolver "
+			    "configuration: %s", ldns_get_errorstr_by_id(s));
+			return NULL;
+		}
+	}
+
+	ms = opts->timeout_ms > 0 ? opts->timeout_ms : PROBE_DEFAULT_TIMEOUT_MS;
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	ldns_resolver_set_timeout(res, tv);
+	ldns_resolver_set_retry(res, 1);
+	ldns_resolver_set_recursive(res, true);
+	ldns_resolver_set_dnssec(res, true);
+	ldns_resolver_set_dnssec_cd(res, false);
+	ldns_resolver_set_fallback(res, true);
+	ldns_resolver_set_random(res, false);
+	return res;
+}
+
+/*
+ * Walks CNAMEs in the answer section starting at qname and collects the
+ * RRs of the asked type at the end of the chain, with their RRSIGs.
+ */
+static void
+dns_follow_answer(struct dns_answer *a, ldns_rdf *qname)
+{
+	ldns_rr_list	*answer = ldns_pkt_answer(a->pkt);
+	ldns_rdf	*name = qname;
+	ldns_rr		*rr;
+	size_t		 i, hops;
+	int		 moved;
+
+	a->rrs = ldns_rr_list_new();
+	for (hops = 0; hops < DNS_MAX_CNAME_HOPS; hops++) {
+		moved = 0;
+		for (i = 0; i < ldns_rr_list_rr_count(answer); i++) {
+			rr = ldns_rr_list_rr(answer, i);
+			if (ldns_dname_compare(ldns_rr_owner(rr), name) != 0)
+				continue;
+			if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME &&
+			    a->qtype != LDNS_RR_TYPE_CNAME) {
+				name = ldns_rr_rdf(rr, 0);
+				moved = 1;
+				break;
+			}
+		}
+		if (!moved)
+			break;
+	}
+
+	for (i = 0; i < ldns_rr_list_rr_count(answer); i++) {
+		rr = ldns_rr_list_rr(answer, i);
+		if (ldns_rr_get_type(rr) == a->qtype &&
+		    ldns_dname_compare(ldns_rr_owner(rr), name) == 0)
+			ldns_rr_list_push_rr(a->rrs, ldns_rr_clone(rr));
+	}
+	a->sigs = ldns_dnssec_pkt_get_rrsigs_for_name_and_type(a->pkt, name,
+	    a->qtype);
+	if (name != qname)
+		a->canonical = dns_name_str(name);
+}
+
+struct dns_answer *
+dns_lookup(const struct probe_opts *opts, const char *name,
+    ldns_rr_type type)
+{
+	struct dns_answer	*a;
+	ldns_resolver		*res;
+	ldns_rdf		*qname;
+	ldns_status		 s;
+	long long		 start = probe_now_ms();
+	char			*cause = NULL;
+
+	a = xcalloc(1, sizeof *a);
+	a->qname = xstrdup(name);
+	a->qtype = type;
+
+	if ((qname = ldns_dname_new_frm_str(name)) == NULL) {
+		a->error = xprintf("not a valid domain name: %s", name);
+		return a;
+	}
+	if ((res = dns_resolver_new(opts, &cause)) == NULL) {
+		a->error = cause;
+		ldns_rdf_deep_free(qname);
+		return a;
+	}
+
+	s = ldns_resolver_query_status(&a->pkt, res, qname, type,
+	    LDNS_RR_CLASS_IN, LDNS_RD);
+	a->elapsed_ms = probe_now_ms() - start;
+
+	if (s != LDNS_STATUS_OK || a->pkt == NULL) {
+		a->error = xprintf("no answer from resolver: %s",
+		    ldns_get_errorstr_by_id(s));
+		log_debug("dns %s/%d: %s", name, type, a->error);
+	} else {
+		a->answered = 1;
+		a->rcode = ldns_pkt_get_rcode(a->pkt);
+		a->ad = ldns_pkt_ad(a->pkt);
+		dns_follow_answer(a, qname);
+		log_debug("dns %s/%d: %s ad=%d rrs=%zu %lldms", name, type,
+		    dns_answer_rcode_name(a), a->ad,
+		    ldns_rr_list_rr_count(a->rrs), a->elapsed_ms);
+	}
+
+	ldns_rdf_deep_free(qname);
+	ldns_resolver_deep_free(res);
+	return a;
+}
+
+void
+dns_answer_free(struct dns_answer *a)
+{
+	if (a == NULL)
+		return;
+	free(a->qname);
+	free(a->error);
+	free(a->canonical);
+	if (a->pkt != NULL)
+		ldns_pkt_free(a->pkt);
+	if (a->rrs != NULL)
+		ldns_rr_list_deep_free(a->rrs);
+	if (a->sigs != NULL)
+		ldns_rr_list_deep_free(a->sigs);
+	free(a);
+}
+
+int
+dns_answer_has_data(const struct dns_answer *a)
+{
+	return a != NULL && a->answered && a->rcode == LDNS_RCODE_NOERROR &&
+	    ldns_rr_list_rr_count(a->rrs) > 0;
+}
+
+int
+dns_answer_is_nodata(const struct dns_answer *a)
+{
+	if (a == NULL || !a->answered)
+		return 0;
+	if (a->rcode == LDNS_RCODE_NXDOMAIN)
+		return 1;
+	return a->rcode == LDNS_RCODE_NOERROR &&
+	    ldns_rr_list_rr_count(a->rrs) == 0;
+}
+
+const char *
+dns_answer_rcode_name(const struct dns_answer *a)
+{
+	ldns_lookup_table	*lt;
+
+	if (a == NULL || !a->answered)
+		return "no answer";
+	lt = ldns_lookup_by_id(ldns_rcodes, a->rcode);
+	return lt != NULL ? lt->name : "unknown rcode";
+}
+
+/* Joins the character-strings of one TXT RR without separators. */
+static char *
+dns_txt_join(const ldns_rr *rr)
+{
+	const ldns_rdf	*rdf;
+	const uint8_t	*data;
+	char		*out;
+	size_t		 i, len = 0, size = 1;
+
+	for (i = 0; i < ldns_rr_rd_count(rr); i++)
+		size += ldns_rdf_size(ldns_rr_rdf(rr, i));
+	out = xmalloc(size);
+
+	for (i = 0; i < ldns_rr_rd_count(rr); i++) {
+		rdf = ldns_rr_rdf(rr, i);
+		data = ldns_rdf_data(rdf);
+		if (ldns_rdf_size(rdf) < 1 || data[0] + 1u > ldns_rdf_size(rdf))
+			continue;
+		memcpy(out + len, data + 1, data[0]);
+		len += data[0];
+	}
+	out[len] = '\0';
+	return out;
+}
+
+char **
+dns_answer_txt(const struct dns_answer *a, size_t *n)
+{
+	char	**v;
+	size_t	  i, count;
+
+	*n = 0;
+	if (a == NULL || a->rrs == NULL)
+		return NULL;
+	count = ldns_rr_list_rr_count(a->rrs);
+	if (count == 0)
+		return NULL;
+
+	v = xcalloc(count, sizeof *v);
+	for (i = 0; i < count; i++)
+		v[i] = dns_txt_join(ldns_rr_list_rr(a->rrs, i));
+	*n = count;
+	return v;
+}
+
+void
+dns_strv_free(char **v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+ldns_rr_list *
+dns_trust_anchor_load(const char *path, char **cause)
+{
+	ldns_rr_list	*anchors;
+	ldns_rr		*rr;
+	ldns_rdf	*origin = NULL, *prev = NULL;
+	ldns_status	 s;
+	uint32_t	 ttl = 3600;
+	FILE		*f;
+	int		 line = 1;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		xasprintf(cause, "cannot open trust anchor %s: %m", path);
+		return NULL;
+	}
+
+	anchors = ldns_rr_list_new();
+	while (!feof(f)) {
+		s = ldns_rr_new_frm_fp_l(&rr, f, &ttl, &origin, &prev, &line);
+		if (s == LDNS_STATUS_SYNTAX_EMPTY ||
+		    s == LDNS_STATUS_SYNTAX_TTL ||
+		    s == LDNS_STATUS_SYNTAX_ORIGIN)
+			continue;
+		if (s != LDNS_STATUS_OK) {
+			xasprintf(cause, "%s:%d: %s", path, line,
+			    ldns_get_errorstr_by_id(s));
+			ldns_rr_list_deep_free(anchors);
+			anchors = NULL;
+			break;
+		}
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_DS ||
+		    ldns_rr_get_type(rr) == LDNS_RR_TYPE_DNSKEY)
+			ldns_rr_list_push_rr(anchors, rr);
+		else
+			ldns_rr_free(rr);
+	}
+	fclose(f);
+	ldns_rdf_deep_free(origin);
+	ldns_rdf_deep_free(prev);
+
+	if (anchors != NULL && ldns_rr_list_rr_count(anchors) == 0) {
+		xasprintf(cause, "%s holds no DS or DNSKEY record", path);
+		ldns_rr_list_deep_free(anchors);
+		anchors = NULL;
+	}
+	return anchors;
+}
+
+char *
+dns_name_str(const ldns_rdf *rdf)
+{
+	char	*s, *p;
+	size_t	 len;
+
+	if ((s = ldns_rdf2str(rdf)) == NULL)
+		return xstrdup("");
+	len = strlen(s);
+	if (len > 1 && s[len - 1] == '.')
+		s[len - 1] = '\0';
+	for (p = s; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return s;
+}

@@ -1,0 +1,61 @@
+/*
+ * SMTP STARTTLS probe (RFC 5321, RFC 3207).
+ *
+ * One call talks to one address: greeting, EHLO, STARTTLS, TLS handshake
+ * with SNI set to the MX name, EHLO again, QUIT.  Every wait is bounded by
+ * the probe timeout.  A server that could not be reached (refused, timed
+ * out, unreachable) is SMTP_UNTESTED: nothing is known about it, which is
+ * not the same as a server that failed.
+ */
+#ifndef MXANCHOR_SMTP_H
+#define MXANCHOR_SMTP_H
+
+#include <openssl/x509.h>
+
+#include "probe.h"
+
+enum smtp_outcome {
+	SMTP_TLS_OK,		/* STARTTLS handshake completed */
+	SMTP_NO_STARTTLS,	/* STARTTLS not offered */
+	SMTP_TLS_FAILED,	/* refused or handshake failed */
+	SMTP_PROTOCOL,		/* broken or hostile SMTP dialogue */
+	SMTP_UNTESTED,		/* could not connect or timed out */
+};
+
+struct smtp_result {
+	char			*host;		/* MX name, used for SNI */
+	char			*addr;		/* numeric address */
+	int			 port;
+
+	enum smtp_outcome	 outcome;
+	char			*error;		/* why, when not TLS_OK */
+	char			*banner;	/* greeting, first line */
+	int			 starttls_offered;
+	int			 injected;	/* data sent with the 220
+						   to STARTTLS (RFC 3207 §6) */
+
+	char			*tls_version;	/* "TLSv1.3" */
+	char			*cipher;
+	X509			*leaf;		/* owned */
+	STACK_OF(X509)		*chain;		/* as sent, owned */
+	int			 pkix_ok;	/* chain + name valid (CA file) */
+	char			*pkix_error;
+
+	long long		 elapsed_ms;
+};
+
+void	smtp_probe(const struct probe_opts *, const char *host,
+	    const char *addr, int port, struct smtp_result *);
+void	smtp_result_free(struct smtp_result *);
+
+const char *smtp_outcome_name(enum smtp_outcome);
+
+/*
+ * Reply parsing, exposed for tests: feed the bytes received so far;
+ * returns 1 with the code when a complete (possibly multi-line) reply is
+ * in buf, 0 when more is needed, -1 when the bytes are not SMTP.
+ * *used is set to the bytes the reply took.
+ */
+int	smtp_reply_parse(const char *buf, size_t len, int *code, size_t *used);
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * TLSA association data: RFC 6698 §2.1 (fields), RFC 7671 (operations),
+ * RFC 7672 §3.1 (usages for SMTP).
+ *
+ * Digests are computed by ldns' DANE helper, which selects the whole
+ * certificate or its SubjectPublicKeyInfo and hashes it with OpenSSL.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <ldns/dane.h>
+
+#include "tlsa.h"
+#include "xmalloc.h"
+
+int
+tlsa_from_rr(const ldns_rr *rr, struct tlsa_record *t)
+{
+	const ldns_rdf	*data;
+	size_t		 i;
+
+	memset(t, 0, sizeof *t);
+	if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_TLSA ||
+	    ldns_rr_rd_count(rr) != 4)
+		return -1;
+	/* ldns types these fields as usage/selector/type, one byte each. */
+	for (i = 0; i < 3; i++) {
+		if (ldns_rdf_size(ldns_rr_rdf(rr, i)) != 1)
+			return -1;
+	}
+
+	t->usage = *ldns_rdf_data(ldns_rr_rdf(rr, 0));
+	t->selector = *ldns_rdf_data(ldns_rr_rdf(rr, 1));
+	t->mtype = *ldns_rdf_data(ldns_rr_rdf(rr, 2));
+	data = ldns_rr_rdf(rr, 3);
+	t->len = ldns_rdf_size(data);
+	t->data = xmalloc(t->len > 0 ? t->len : 1);
+	memcpy(t->data, ldns_rdf_data(data), t->len);
+	return 0;
+}
+
+void
+tlsa_record_free(struct tlsa_record *t)
+{
+	free(t->data);
+	memset(t, 0, sizeof *t);
+}
+
+static char *
+tlsa_hex(const unsigned char *p, size_t len)
+{
+	static const char	 digits[] = "0123456789abcdef";
+	char			*out = xmalloc(len * 2 + 1);
+	size_t			 i;
+
+	for (i = 0; i < len; i++) {
+		out[i * 2] = digits[p[i] >> 4];
+		out[i * 2 + 1] = digits[p[i] & 0xf];
+	}
+	out[len * 2] = '\0';
+	return out;
+}
+
+char *
+tlsa_data_hex(const struct tlsa_record *t)
+{
+	return tlsa_hex(t->data, t->len);
+}
+
+char *
+tlsa_record_str(const struct tlsa_record *t)
+{
+	char	*hex, *s;
+
+	hex = tlsa_data_hex(t);
+	xasprintf(&s, "%u %u %u %s", t->usage, t->selector, t->mtype, hex);
+	free(hex);
+	return s;
+}
+
+char *
+tlsa_cert_digest_hex(X509 *cert, uint8_t selector, uint8_t mtype)
+{
+	ldns_rdf	*rdf = NULL;
+	char		*hex;
+
+	if (cert == NULL || selector > 1 || mtype > 2)
+		return NULL;
+	if (ldns_dane_cert2rdf(&rdf, cert, (ldns_tlsa_selector)selector,
+	    (ldns_tlsa_matching_type)mtype) != LDNS_STATUS_OK)
+		return NULL;
+	hex = tlsa_hex(ldns_rdf_data(rdf), ldns_rdf_size(rdf));
+	ldns_rdf_deep_free(rdf);
+	return hex;
+}
+
+int
+tlsa_matches_cert(const struct tlsa_record *t, X509 *cert)
+{
+	char	*want, *have;
+	int	 match;
+
+	if ((have = tlsa_cert_digest_hex(cert, t->selector, t->mtype)) ==
+	    NULL)
+		return 0;
+	want = tlsa_data_hex(t);
+	match = strcmp(want, have) == 0;
+	free(want);
+	free(have);
+	return match;
+}
+
+char *
+tlsa_zone_line(const char *host, int port, uint8_t usage, uint8_t selector,
+    uint8_t mtype, const char *hex)
+{
+	return xprintf("_%d._tcp.%s. IN TLSA %u %u %u %s", port, host, usage,
+	    selector, mtype, hex);
+}

@@ -1,0 +1,115 @@
+/*
+ * The check command: every step's probes, no terminal, an exit code for
+ * cron and CI, text or JSON on stdout.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "check.h"
+#include "cli.h"
+#include "clock.h"
+#include "observe.h"
+#include "state.h"
+#include "xmalloc.h"
+
+static const char *cli_marks[] = { "pending", "pass", "warn", "FAIL" };
+
+static void
+cli_print_text(const struct check *c)
+{
+	const struct step_result	*r;
+	const struct finding		*f;
+	char				 when[32];
+	size_t				 i, j;
+
+	clock_format(c->started, when, sizeof when);
+	printf("%s (checked %s in %lld ms)\n", c->domain, when,
+	    c->elapsed_ms);
+	for (i = 0; i < STEP_COUNT; i++) {
+		r = &c->results[i];
+		printf("  %-8s %-10s %s\n", cli_marks[r->status],
+		    step_table[i]->name, r->summary != NULL ? r->summary : "");
+		for (j = 0; j < r->findings.n; j++) {
+			f = &r->findings.v[j];
+			printf("      %-5s %s", severity_name(f->severity),
+			    f->message);
+			if (f->rfc != NULL)
+				printf(" [%s]", f->rfc);
+			printf("\n");
+		}
+	}
+}
+
+/* Keeps the verdicts in the state, as the wizard would. */
+static int
+cli_record(const struct cli_options *opts, const struct check *c)
+{
+	struct state_step	 steps[STEP_COUNT];
+	struct state		*st;
+	char			*path, *cause = NULL, *obs;
+	json_t			*j;
+	size_t			 i;
+	int			 rc;
+
+	path = opts->state_path != NULL ? xstrdup(opts->state_path) :
+	    state_default_path();
+	if ((st = state_open(path, 0, &cause)) == NULL) {
+		fprintf(stderr, "mxanchor: %s\n", cause);
+		free(cause);
+		free(path);
+		return -1;
+	}
+
+	for (i = 0; i < STEP_COUNT; i++) {
+		steps[i].id = (char *)step_table[i]->name;
+		steps[i].status = (char *)step_status_name(
+		    c->results[i].status);
+		steps[i].changed = steps[i].checked = c->started;
+		j = step_result_to_json(&c->results[i]);
+		steps[i].result = json_dumps(j, JSON_COMPACT);
+		json_decref(j);
+	}
+	j = observation_to_json(c->obs);
+	obs = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+
+	rc = state_record_check(st, c->domain, c->started, steps, STEP_COUNT,
+	    obs, &cause);
+	if (rc != 0) {
+		fprintf(stderr, "mxanchor: %s\n", cause);
+		free(cause);
+	}
+
+	for (i = 0; i < STEP_COUNT; i++)
+		free(steps[i].result);
+	free(obs);
+	state_close(st);
+	free(path);
+	return rc;
+}
+
+int
+cli_check(const struct cli_options *opts, const char *domain)
+{
+	struct check	*c;
+	json_t		*j;
+	int		 rc;
+
+	c = check_run(domain, &opts->probe, NULL, NULL);
+	if (opts->json) {
+		j = check_to_json(c);
+		json_dumpf(j, stdout, JSON_INDENT(2));
+		printf("\n");
+		json_decref(j);
+	} else
+		cli_print_text(c);
+
+	rc = check_exit_code(c) != 0 ? EXIT_FAILED : EXIT_CLEAN;
+	if (!opts->no_state && cli_record(opts, c) != 0)
+		rc = EXIT_USAGE;
+	check_free(c);
+	return rc;
+}

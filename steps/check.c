@@ -1,0 +1,105 @@
+/*
+ * Running a check: observe, then evaluate the steps in order.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "check.h"
+#include "clock.h"
+#include "log.h"
+#include "observe.h"
+#include "xmalloc.h"
+
+/* Progress arrives from probe threads; count and forward one at a time. */
+struct check_progress {
+	pthread_mutex_t		 lock;
+	int			 done;
+	check_progress_fn	 fn;
+	void			*arg;
+};
+
+static void
+check_progress(void *p, const char *what)
+{
+	struct check_progress	*cp = p;
+
+	pthread_mutex_lock(&cp->lock);
+	cp->done++;
+	if (cp->fn != NULL)
+		cp->fn(cp->arg, what, cp->done, 0);
+	pthread_mutex_unlock(&cp->lock);
+}
+
+struct check *
+check_run(const char *domain, const struct probe_opts *opts,
+    check_progress_fn fn, void *arg)
+{
+	struct check_progress	 cp;
+	struct check		*c;
+	long long		 start = probe_now_ms();
+	size_t			 i;
+
+	c = xcalloc(1, sizeof *c);
+	c->domain = xstrdup(domain);
+	c->started = clock_now();
+
+	pthread_mutex_init(&cp.lock, NULL);
+	cp.done = 0;
+	cp.fn = fn;
+	cp.arg = arg;
+	c->obs = observe_domain(domain, opts, check_progress, &cp);
+	pthread_mutex_destroy(&cp.lock);
+
+	for (i = 0; i < STEP_COUNT; i++) {
+		step_result_init(&c->results[i], (enum step_id)i);
+		step_table[i]->evaluate(c->obs, c->results, &c->results[i]);
+		log_debug("check %s: %s %s", domain, step_table[i]->name,
+		    step_status_name(c->results[i].status));
+	}
+	c->elapsed_ms = probe_now_ms() - start;
+	return c;
+}
+
+void
+check_free(struct check *c)
+{
+	size_t	i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < STEP_COUNT; i++)
+		step_result_free(&c->results[i]);
+	observation_free(c->obs);
+	free(c->domain);
+	free(c);
+}
+
+int
+check_exit_code(const struct check *c)
+{
+	size_t	i;
+
+	for (i = 0; i < STEP_COUNT; i++)
+		if (c->results[i].status == STEP_FAIL)
+			return 1;
+	return 0;
+}
+
+json_t *
+check_to_json(const struct check *c)
+{
+	json_t	*steps = json_array();
+	char	 when[32];
+	size_t	 i;
+
+	for (i = 0; i < STEP_COUNT; i++)
+		json_array_append_new(steps,
+		    step_result_to_json(&c->results[i]));
+	clock_format(c->started, when, sizeof when);
+	return json_pack("{s:s, s:s, s:I, s:o, s:o}",
+	    "domain", c->domain,
+	    "checked", when,
+	    "ms", (json_int_t)c->elapsed_ms,
+	    "steps", steps,
+	    "observation", observation_to_json(c->obs));
+}

@@ -1,0 +1,41 @@
+/*
+ * A check: observe one domain, then evaluate every step in order.
+ *
+ * check_run() does blocking network I/O (concurrently inside) and may take
+ * up to a few probe timeouts; the TUI calls it from a worker thread and
+ * the command line calls it directly.  The progress callback is called
+ * from the thread that runs the check (or from probe threads, serialised
+ * by a lock) and must not block.
+ */
+#ifndef MXANCHOR_CHECK_H
+#define MXANCHOR_CHECK_H
+
+#include <time.h>
+
+#include <jansson.h>
+
+#include "probe.h"
+#include "step.h"
+
+struct check {
+	char			*domain;
+	time_t			 started;	/* clock_now() */
+	long long		 elapsed_ms;
+	struct observation	*obs;
+	struct step_result	 results[STEP_COUNT];
+};
+
+typedef void (*check_progress_fn)(void *arg, const char *what, int done,
+    int total);
+
+struct check	*check_run(const char *domain, const struct probe_opts *,
+		    check_progress_fn, void *arg);
+void		 check_free(struct check *);
+
+/* 0 when no step failed, 1 when one did (the CLI's exit code). */
+int		 check_exit_code(const struct check *);
+
+/* {"domain":..., "checked":..., "steps":[step results]} */
+json_t		*check_to_json(const struct check *);
+
+#endif

@@ -1,0 +1,367 @@
+/*
+ * Gathering the observation of a domain: three waves of concurrent
+ * probes, each wave needing the answers of the one before.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "dnssec.h"
+#include "observe.h"
+#include "parallel.h"
+#include "sts.h"
+#include "xmalloc.h"
+
+#define OBSERVE_MAX_HOSTS	32
+#define OBSERVE_MAX_ADDRS	16	/* per host */
+#define STS_POLICY_PATH		"/.well-known/mta-sts.txt"
+
+struct observe_run {
+	struct observation	*obs;
+	const struct probe_opts	*opts;
+	observe_progress_fn	 progress;
+	void			*arg;
+};
+
+/* Tells the caller that one probe ("MX", "example.net") finished. */
+static void
+observe_report(struct observe_run *run, const char *kind, const char *name)
+{
+	char	*what;
+
+	if (run->progress == NULL)
+		return;
+	xasprintf(&what, "%s %s", kind, name);
+	run->progress(run->arg, what);
+	free(what);
+}
+
+static struct dns_answer *
+observe_lookup(struct observe_run *run, const char *name, ldns_rr_type type,
+    const char *label)
+{
+	struct dns_answer	*a;
+
+	a = dns_lookup(run->opts, name, type);
+	observe_report(run, label, name);
+	return a;
+}
+
+/* Wave 1: everything that only needs the domain name. */
+static void
+observe_wave1(void *p, size_t i)
+{
+	struct observe_run	*run = p;
+	struct observation	*o = run->obs;
+	char			*name;
+
+	switch (i) {
+	case 0:
+		o->soa = observe_lookup(run, o->domain, LDNS_RR_TYPE_SOA,
+		    "SOA");
+		break;
+	case 1:
+		o->mx = observe_lookup(run, o->domain, LDNS_RR_TYPE_MX,
+		    "MX");
+		break;
+	case 2:
+		name = xprintf("_mta-sts.%s", o->domain);
+		o->sts_txt = observe_lookup(run, name, LDNS_RR_TYPE_TXT,
+		    "TXT");
+		free(name);
+		break;
+	case 3:
+		name = xprintf("mta-sts.%s", o->domain);
+		o->sts_a = observe_lookup(run, name, LDNS_RR_TYPE_A, "A");
+		free(name);
+		break;
+	case 4:
+		name = xprintf("mta-sts.%s", o->domain);
+		o->sts_aaaa = observe_lookup(run, name, LDNS_RR_TYPE_AAAA,
+		    "AAAA");
+		free(name);
+		break;
+	case 5:
+		name = xprintf("_smtp._tls.%s", o->domain);
+		o->tlsrpt_txt = observe_lookup(run, name, LDNS_RR_TYPE_TXT,
+		    "TXT");
+		free(name);
+		break;
+	}
+}
+#define OBSERVE_WAVE1_JOBS	6
+
+/* The zone apex: the SOA owner in the answer, else in the authority. */
+static char *
+observe_zone(const struct observation *o)
+{
+	ldns_rr_list	*auth;
+	ldns_rr		*rr;
+	size_t		 i;
+
+	if (o->soa == NULL || !o->soa->answered)
+		return xstrdup(o->domain);
+	if (ldns_rr_list_rr_count(o->soa->rrs) > 0)
+		return dns_name_str(ldns_rr_owner(
+		    ldns_rr_list_rr(o->soa->rrs, 0)));
+
+	auth = ldns_pkt_authority(o->soa->pkt);
+	for (i = 0; i < ldns_rr_list_rr_count(auth); i++) {
+		rr = ldns_rr_list_rr(auth, i);
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA)
+			return dns_name_str(ldns_rr_owner(rr));
+	}
+	return xstrdup(o->domain);
+}
+
+/*
+ * The MX hosts by preference.  No MX at all means the domain itself
+ * receives mail (RFC 5321 §5.1); "0 ." means it receives none (RFC 7505).
+ */
+static void
+observe_hosts(struct observation *o)
+{
+	ldns_rr		*rr;
+	char		*name;
+	size_t		 i, n;
+
+	n = o->mx != NULL && o->mx->rrs != NULL ?
+	    ldns_rr_list_rr_count(o->mx->rrs) : 0;
+	if (n > OBSERVE_MAX_HOSTS)
+		n = OBSERVE_MAX_HOSTS;
+
+	if (n == 0) {
+		if (!dns_answer_is_nodata(o->mx))
+			return;
+		o->hosts = xcalloc(1, sizeof *o->hosts);
+		o->hosts[0].name = xstrdup(o->domain);
+		o->hosts[0].implicit = 1;
+		o->nhosts = 1;
+		return;
+	}
+
+	o->hosts = xcalloc(n, sizeof *o->hosts);
+	for (i = 0; i < n; i++) {
+		rr = ldns_rr_list_rr(o->mx->rrs, i);
+		name = dns_name_str(ldns_rr_rdf(rr, 1));
+		if (n == 1 && strcmp(name, ".") == 0) {
+			o->null_mx = 1;
+			free(name);
+			free(o->hosts);
+			o->hosts = NULL;
+			return;
+		}
+		o->hosts[o->nhosts].name = name;
+		o->hosts[o->nhosts].pref = ldns_rdf2native_int16(
+		    ldns_rr_rdf(rr, 0));
+		o->nhosts++;
+	}
+}
+
+static int
+observe_host_cmp(const void *a, const void *b)
+{
+	const struct mx_host	*x = a, *y = b;
+
+	if (x->pref != y->pref)
+		return x->pref < y->pref ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+char **
+observe_host_addrs(const struct dns_answer *a, const struct dns_answer *aaaa,
+    size_t *n)
+{
+	const struct dns_answer	*lists[2] = { a, aaaa };
+	char			**v = NULL;
+	size_t			  i, j, count;
+
+	*n = 0;
+	for (i = 0; i < 2; i++) {
+		if (lists[i] == NULL || lists[i]->rrs == NULL)
+			continue;
+		count = ldns_rr_list_rr_count(lists[i]->rrs);
+		for (j = 0; j < count && *n < OBSERVE_MAX_ADDRS; j++) {
+			v = xreallocarray(v, *n + 1, sizeof *v);
+			v[(*n)++] = ldns_rdf2str(ldns_rr_rdf(
+			    ldns_rr_list_rr(lists[i]->rrs, j), 0));
+		}
+	}
+	return v;
+}
+
+/* Wave 2: zone keys and chain, per-host lookups, the policy fetch. */
+static void
+observe_wave2(void *p, size_t i)
+{
+	struct observe_run	*run = p;
+	struct observation	*o = run->obs;
+	struct mx_host		*h;
+	char			*name, **addrs;
+	size_t			 naddrs;
+
+	if (i == 0) {
+		o->dnskey = observe_lookup(run, o->zone, LDNS_RR_TYPE_DNSKEY,
+		    "DNSKEY");
+	} else if (i == 1) {
+		o->ds = observe_lookup(run, o->zone, LDNS_RR_TYPE_DS,
+		    "DS");
+	} else if (i == 2) {
+		o->chain = dnssec_validate_zone(run->opts, o->zone,
+		    o->taken, &o->chain_error);
+		observe_report(run, "chain of trust", o->zone);
+	} else if (i == 3) {
+		addrs = observe_host_addrs(o->sts_a, o->sts_aaaa, &naddrs);
+		if (naddrs == 0)
+			return;
+		name = xprintf("mta-sts.%s", o->domain);
+		https_get(run->opts, name, STS_POLICY_PATH, addrs, naddrs,
+		    STS_POLICY_MAX, &o->sts_policy);
+		o->sts_fetched = 1;
+		observe_report(run, "HTTPS", name);
+		free(name);
+		dns_strv_free(addrs, naddrs);
+	} else {
+		i -= 4;
+		h = &o->hosts[i / 3];
+		switch (i % 3) {
+		case 0:
+			h->a = observe_lookup(run, h->name, LDNS_RR_TYPE_A,
+			    "A");
+			break;
+		case 1:
+			h->aaaa = observe_lookup(run, h->name,
+			    LDNS_RR_TYPE_AAAA, "AAAA");
+			break;
+		case 2:
+			name = xprintf("_25._tcp.%s", h->name);
+			h->tlsa = observe_lookup(run, name, LDNS_RR_TYPE_TLSA,
+			    "TLSA");
+			free(name);
+			break;
+		}
+	}
+}
+
+struct observe_target {
+	struct mx_host	*host;
+	struct mx_addr	*addr;
+};
+
+struct observe_smtp {
+	struct observe_run	*run;
+	struct observe_target	*targets;
+};
+
+/* Wave 3: one STARTTLS probe per MX address. */
+static void
+observe_wave3(void *p, size_t i)
+{
+	struct observe_smtp	*w = p;
+	struct observe_target	*t = &w->targets[i];
+
+	smtp_probe(w->run->opts, t->host->name, t->addr->addr, 25,
+	    &t->addr->smtp);
+	observe_report(w->run, "SMTP", t->addr->addr);
+}
+
+static void
+observe_smtp_all(struct observe_run *run)
+{
+	struct observation	*o = run->obs;
+	struct observe_smtp	 w;
+	struct mx_host		*h;
+	char			**addrs;
+	size_t			  i, j, n = 0, total = 0;
+
+	for (i = 0; i < o->nhosts; i++) {
+		h = &o->hosts[i];
+		addrs = observe_host_addrs(h->a, h->aaaa, &h->naddrs);
+		if (h->naddrs == 0)
+			continue;
+		h->addrs = xcalloc(h->naddrs, sizeof *h->addrs);
+		for (j = 0; j < h->naddrs; j++)
+			h->addrs[j].addr = addrs[j];
+		free(addrs);
+		total += h->naddrs;
+	}
+	if (total == 0)
+		return;
+
+	w.run = run;
+	w.targets = xcalloc(total, sizeof *w.targets);
+	for (i = 0; i < o->nhosts; i++) {
+		for (j = 0; j < o->hosts[i].naddrs; j++) {
+			w.targets[n].host = &o->hosts[i];
+			w.targets[n].addr = &o->hosts[i].addrs[j];
+			n++;
+		}
+	}
+	parallel_for(total, observe_wave3, &w);
+	free(w.targets);
+}
+
+struct observation *
+observe_domain(const char *domain, const struct probe_opts *opts,
+    observe_progress_fn progress, void *arg)
+{
+	struct observation	*o;
+	struct observe_run	 run;
+	long long		 start = probe_now_ms();
+
+	o = xcalloc(1, sizeof *o);
+	o->domain = xstrdup(domain);
+	o->taken = clock_now();
+	o->chain = -1;
+	run.obs = o;
+	run.opts = opts;
+	run.progress = progress;
+	run.arg = arg;
+
+	parallel_for(OBSERVE_WAVE1_JOBS, observe_wave1, &run);
+
+	o->zone = observe_zone(o);
+	observe_hosts(o);
+	qsort(o->hosts, o->nhosts, sizeof *o->hosts, observe_host_cmp);
+	parallel_for(4 + o->nhosts * 3, observe_wave2, &run);
+
+	observe_smtp_all(&run);
+	o->elapsed_ms = probe_now_ms() - start;
+	return o;
+}
+
+void
+observation_free(struct observation *o)
+{
+	struct mx_host	*h;
+	size_t		 i, j;
+
+	if (o == NULL)
+		return;
+	for (i = 0; i < o->nhosts; i++) {
+		h = &o->hosts[i];
+		free(h->name);
+		dns_answer_free(h->a);
+		dns_answer_free(h->aaaa);
+		dns_answer_free(h->tlsa);
+		for (j = 0; j < h->naddrs; j++) {
+			free(h->addrs[j].addr);
+			smtp_result_free(&h->addrs[j].smtp);
+		}
+		free(h->addrs);
+	}
+	free(o->hosts);
+	free(o->domain);
+	free(o->zone);
+	free(o->chain_error);
+	dns_answer_free(o->soa);
+	dns_answer_free(o->mx);
+	dns_answer_free(o->dnskey);
+	dns_answer_free(o->ds);
+	dns_answer_free(o->sts_txt);
+	dns_answer_free(o->sts_a);
+	dns_answer_free(o->sts_aaaa);
+	dns_answer_free(o->tlsrpt_txt);
+	https_result_free(&o->sts_policy);
+	free(o);
+}

@@ -1,0 +1,141 @@
+/*
+ * Step 1, inventory: which hosts receive mail for the domain, at which
+ * addresses, and whether they can be reached at all.  Every later step
+ * works on this list.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "observe.h"
+#include "step.h"
+#include "strbuf.h"
+#include "xmalloc.h"
+
+#define RFC_MX		"RFC 5321 §5.1"
+#define RFC_NULL_MX	"RFC 7505 §3"
+
+static const char inventory_help[] =
+    "Lists the hosts that receive mail for the domain (its MX records) "
+    "and their addresses, and tries each on port 25.  Everything after "
+    "this step protects exactly these hosts: a host missing here is a "
+    "host left unprotected.  If a host cannot be reached from where "
+    "mxanchor runs (port 25 is often blocked on home and cloud "
+    "networks), run it from a host that can.";
+
+/* "mx.example.net (preference 10): 192.0.2.1 [tls]" lines. */
+static char *
+inventory_table(const struct observation *o)
+{
+	const struct mx_host	*h;
+	struct strbuf		 b = { NULL, 0, 0 };
+	size_t			 i, j;
+
+	for (i = 0; i < o->nhosts; i++) {
+		h = &o->hosts[i];
+		strbuf_printf(&b, "%s (%s%d):", h->name,
+		    h->implicit ? "implicit MX, " : "preference ", h->pref);
+		for (j = 0; j < h->naddrs; j++)
+			strbuf_printf(&b, "%s %s [%s]", j > 0 ? "," : "",
+			    h->addrs[j].addr,
+			    smtp_outcome_name(h->addrs[j].smtp.outcome));
+		strbuf_printf(&b, "%s\n", h->naddrs == 0 ? " no address" :
+		    "");
+	}
+	return strbuf_take(&b);
+}
+
+/* Per-host findings; returns the number of addresses seen. */
+static size_t
+inventory_hosts(const struct observation *o, struct step_result *r)
+{
+	const struct mx_host	*h;
+	const struct mx_addr	*a;
+	size_t			 i, j, naddrs = 0;
+
+	for (i = 0; i < o->nhosts; i++) {
+		h = &o->hosts[i];
+		if (h->naddrs == 0)
+			findings_add(&r->findings, SEV_ERROR,
+			    "inventory.no-address", RFC_MX,
+			    "MX host %s has no A or AAAA record: mail for "
+			    "%s cannot be delivered to it", h->name,
+			    o->domain);
+		for (j = 0; j < h->naddrs; j++) {
+			a = &h->addrs[j];
+			if (a->smtp.outcome == SMTP_UNTESTED)
+				findings_add(&r->findings, SEV_WARN,
+				    "inventory.untested", NULL,
+				    "could not test %s [%s] on port 25: %s",
+				    h->name, a->addr, a->smtp.error);
+		}
+		naddrs += h->naddrs;
+	}
+	return naddrs;
+}
+
+static void
+inventory_evaluate(const struct observation *o,
+    const struct step_result *earlier, struct step_result *r)
+{
+	char	*table;
+	size_t	 naddrs;
+
+	if (o->mx == NULL || !o->mx->answered) {
+		findings_add(&r->findings, SEV_WARN, "inventory.mx-lookup",
+		    NULL, "could not look up the MX records of %s: %s",
+		    o->domain, o->mx != NULL ? o->mx->error : "not asked");
+		step_result_set(r, STEP_PENDING, "MX lookup failed");
+		return;
+	}
+	if (o->mx->rcode == LDNS_RCODE_NXDOMAIN) {
+		findings_add(&r->findings, SEV_ERROR, "inventory.nxdomain",
+		    NULL, "%s does not exist in DNS", o->domain);
+		step_result_set(r, STEP_FAIL, "domain does not exist");
+		return;
+	}
+	if (o->mx->rcode != LDNS_RCODE_NOERROR) {
+		findings_add(&r->findings, SEV_ERROR, "inventory.mx-lookup",
+		    NULL, "the MX lookup for %s answered %s", o->domain,
+		    dns_answer_rcode_name(o->mx));
+		step_result_set(r, STEP_FAIL, "MX lookup answered %s",
+		    dns_answer_rcode_name(o->mx));
+		return;
+	}
+	if (o->null_mx) {
+		findings_add(&r->findings, SEV_WARN, "inventory.null-mx",
+		    RFC_NULL_MX, "%s publishes a null MX: it accepts no "
+		    "mail, so there is no transport to protect", o->domain);
+		step_result_set(r, STEP_WARN, "null MX: no mail accepted");
+		return;
+	}
+	if (o->nhosts == 1 && o->hosts[0].implicit)
+		findings_add(&r->findings, SEV_WARN, "inventory.implicit-mx",
+		    RFC_MX, "%s has no MX records, so senders deliver to the "
+		    "domain's own address; publish an explicit MX",
+		    o->domain);
+
+	naddrs = inventory_hosts(o, r);
+	table = inventory_table(o);
+	step_result_artifact(r, "MX hosts and addresses", "text", table);
+	free(table);
+
+	if (findings_count(&r->findings, SEV_ERROR) > 0)
+		step_result_set(r, STEP_FAIL, "%zu MX host%s, some unusable",
+		    o->nhosts, o->nhosts == 1 ? "" : "s");
+	else if (findings_count(&r->findings, SEV_WARN) > 0)
+		step_result_set(r, STEP_WARN, "%zu MX host%s, %zu address%s, "
+		    "not all tested", o->nhosts, o->nhosts == 1 ? "" : "s",
+		    naddrs, naddrs == 1 ? "" : "es");
+	else
+		step_result_set(r, STEP_PASS, "%zu MX host%s, %zu address%s "
+		    "reachable", o->nhosts, o->nhosts == 1 ? "" : "s",
+		    naddrs, naddrs == 1 ? "" : "es");
+}
+
+const struct step step_inventory = {
+	.id = STEP_INVENTORY,
+	.name = "inventory",
+	.title = "Inventory",
+	.help = inventory_help,
+	.evaluate = inventory_evaluate,
+};

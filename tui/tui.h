@@ -1,0 +1,26 @@
+/*
+ * The rollout wizard: an ncurses front end over steps/ and state/.
+ *
+ * tui_run() owns the terminal until the operator quits.  Checks run in a
+ * worker thread (check_run() from steps/check.h); the event loop polls the
+ * keyboard and a pipe the worker writes progress to, so the screen never
+ * waits on the network.  Every finished check is stored with
+ * state_record_check(), and moving between steps stores the cursor, so
+ * opening a domain again lands where the operator left off.
+ */
+#ifndef MXANCHOR_TUI_H
+#define MXANCHOR_TUI_H
+
+#include "probe.h"
+
+struct tui_options {
+	const char		*state_path;
+	const char		*domain;	/* open first; NULL: list */
+	struct probe_opts	 probe;
+	int			 read_only;
+};
+
+/* Returns 0 when the operator quit, -1 with *cause on a fatal error. */
+int	tui_run(const struct tui_options *, char **cause);
+
+#endif
