@@ -80,11 +80,6 @@ mta_sts_txt(const struct observation *o, struct step_result *r)
 	size_t		  n;
 	int		  rc;
 
-	if (o->sts_txt == NULL || !o->sts_txt->answered) {
-		findings_add(&r->findings, SEV_WARN, "sts.txt.lookup", NULL,
-		    "could not look up _mta-sts.%s", o->domain);
-		return -1;
-	}
 	if (o->sts_txt->canonical != NULL)
 		findings_add(&r->findings, SEV_INFO, "sts.txt.cname",
 		    "RFC 8461 §3.1", "_mta-sts.%s is a CNAME to %s",
@@ -188,6 +183,13 @@ mta_sts_evaluate(const struct observation *o,
 	int				 txt_ok, usable;
 
 	mta_sts_artifacts(o, r);
+	if (o->sts_txt == NULL || !o->sts_txt->answered ||
+	    o->sts_a == NULL || !o->sts_a->answered) {
+		findings_add(&r->findings, SEV_WARN, "sts.lookup", NULL,
+		    "could not look up the MTA-STS records of %s", o->domain);
+		step_result_set(r, STEP_PENDING, "DNS lookups failed");
+		return;
+	}
 	txt_ok = mta_sts_txt(o, r) == 0;
 	if (mta_sts_fetch(o, r) != 0) {
 		step_result_set(r, STEP_FAIL, "policy not available");

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# check.sh: `mxanchor check` against the lab's scenarios, verdicts read
+# from --json.  Usage: check.sh PATH-TO-MXANCHOR
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib/tap.sh"
+mx=${1:?usage: check.sh MXANCHOR}
+lab_env
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+lab_opts=(--resolver "$MXLAB_RESOLVER" --trust-anchor "$MXLAB_TRUST_ANCHOR"
+    --ca-file "$MXLAB_CA_FILE" --timeout 5 --state "$tmp/state.db")
+
+# run_check DOMAIN: leaves JSON in $tmp/DOMAIN.json, exit code in $rc.
+run_check() {
+	"$mx" "${lab_opts[@]}" check "$1" --json >"$tmp/$1.json" \
+	    2>"$tmp/$1.err"
+	rc=$?
+}
+
+status_of() {
+	jq -r --arg s "$2" '.steps[] | select(.id == $s) | .status' \
+	    "$tmp/$1.json"
+}
+
+codes_of() {
+	jq -r --arg s "$2" '.steps[] | select(.id == $s) | .findings[].code' \
+	    "$tmp/$1.json" | sort -u | tr '\n' ' '
+}
+
+messages_of() {
+	jq -r --arg s "$2" '.steps[] | select(.id == $s) |
+	    .findings[].message' "$tmp/$1.json"
+}
+
+# good.test: everything right, enforce waits for the testing period.
+run_check good.test
+tap_is "$rc" 0 "good.test: exit 0"
+tap_is "$(jq -r '[.steps[].id] | join(",")' "$tmp/good.test.json")" \
+    "inventory,dnssec,tlsa,mta-sts,tls-rpt,enforce" "steps in rollout order"
+for s in inventory dnssec tlsa mta-sts tls-rpt; do
+	tap_is "$(status_of good.test $s)" pass "good.test: $s passes"
+done
+tap_is "$(status_of good.test enforce)" pending \
+    "good.test: enforce pending while in testing"
+. "$MXLAB_SCENARIOS/good.test.env"
+tap_like "$(messages_of good.test tlsa)" "3 1 1 matches" \
+    "good.test: the 3 1 1 record matches"
+tap_like "$(jq -r '.steps[] | select(.id == "tlsa") | .artifacts[].content' \
+    "$tmp/good.test.json")" "_25._tcp.mx.good.test. IN TLSA 3 1 1 $SERVED_311" \
+    "good.test: TLSA artifact carries the served key's digest"
+
+# unsigned.test: the zone has no DNSSEC at all.
+run_check unsigned.test
+tap_is "$rc" 1 "unsigned.test: exit 1"
+tap_is "$(status_of unsigned.test dnssec)" fail "unsigned.test: dnssec fails"
+tap_like "$(codes_of unsigned.test dnssec)" dnssec.unsigned \
+    "unsigned.test: finding dnssec.unsigned"
+tap_like "$(messages_of unsigned.test dnssec)" "is not signed" \
+    "unsigned.test: the message says the zone is not signed"
+tap_is "$(status_of unsigned.test tlsa)" pending \
+    "unsigned.test: tlsa waits for dnssec"
+
+# stale.test: TLSA published for a key the server no longer serves.
+run_check stale.test
+. "$MXLAB_SCENARIOS/stale.test.env"
+tap_is "$rc" 1 "stale.test: exit 1"
+tap_is "$(status_of stale.test tlsa)" fail "stale.test: tlsa fails"
+msg=$(messages_of stale.test tlsa)
+tap_like "$msg" "mx.stale.test" "stale.test: names the MX host"
+tap_like "$msg" "$PUBLISHED_311" "stale.test: shows the published digest"
+tap_like "$msg" "$SERVED_311" "stale.test: shows the served digest"
+tap_is "$(status_of stale.test dnssec)" pass "stale.test: dnssec passes"
+
+# The results are kept in the state, one row per step.
+tap_is "$(sqlite3 "$tmp/state.db" "select count(*) from steps")" 18 \
+    "three checks left 3 x 6 step rows in the state"
+
+# Usage errors exit 2 before any network work.
+"$mx" "${lab_opts[@]}" check >/dev/null 2>&1
+tap_is "$?" 2 "check without a domain exits 2"
+"$mx" --resolver not-an-address check good.test >/dev/null 2>&1
+tap_is "$?" 2 "a bad resolver address exits 2"
+"$mx" --trust-anchor /nonexistent check good.test >/dev/null 2>&1
+tap_is "$?" 2 "a missing trust anchor exits 2"
+"$mx" "${lab_opts[@]}" check 'bad domain!' >/dev/null 2>&1
+tap_is "$?" 2 "a malformed domain exits 2"
+
+# A resolver that does not answer: the check ends, saying what it could
+# not test, instead of hanging or calling the domain broken.
+"$mx" --resolver 127.0.59.9 --trust-anchor "$MXLAB_TRUST_ANCHOR" \
+    --timeout 1 --no-state check good.test --json >"$tmp/dead.json" 2>&1
+rc=$?
+tap_is "$rc" 0 "dead resolver: nothing fails, nothing passes"
+tap_is "$(jq -r '.steps[0].status' "$tmp/dead.json")" pending \
+    "dead resolver: inventory pending"
+tap_like "$(jq -r '.steps[0].findings[0].message' "$tmp/dead.json")" \
+    "could not look up" "dead resolver: says it could not look up"
+
+# Text output names every step with its status.
+text=$("$mx" "${lab_opts[@]}" --no-state check good.test)
+tap_like "$text" "pass     tlsa" "text output: tlsa line"
+tap_like "$text" "pending  enforce" "text output: enforce line"
+
+tap_done

@@ -1,0 +1,44 @@
+# shellcheck shell=bash
+# pki.sh: the lab CA and the certificates it issues.
+#
+# All keys are ECDSA P-256: they take milliseconds to generate, so every
+# start makes new ones.  Files, for a host NAME:
+#   DIR/ca/ca.crt, ca.key          the lab CA (the only trust anchor for PKIX)
+#   DIR/certs/NAME.key, NAME.crt   leaf key and certificate (SAN DNS:NAME)
+#   DIR/certs/NAME.pem             key then certificate, for Postfix's
+#                                  smtpd_tls_chain_files
+
+# Days a certificate stays valid.  Lab directories are short-lived.
+LAB_CERT_DAYS=30
+
+# Generate an EC P-256 private key in FILE (mode 0600).
+pki_new_key() {
+	(umask 077 && openssl genpkey -algorithm EC \
+		-pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null)
+}
+
+# Create the lab CA in DIR/ca.
+pki_init_ca() {
+	local dir=$1
+	mkdir -p "$dir/ca" "$dir/certs"
+	pki_new_key "$dir/ca/ca.key"
+	openssl req -x509 -new -key "$dir/ca/ca.key" -out "$dir/ca/ca.crt" \
+		-days "$LAB_CERT_DAYS" -subj "/O=mxanchor lab/CN=mxanchor lab CA" \
+		-addext "basicConstraints=critical,CA:TRUE" \
+		-addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+}
+
+# Issue a server certificate for NAME, with a new key, signed by the lab CA.
+pki_issue() {
+	local dir=$1 name=$2
+	local base=$dir/certs/$name
+	pki_new_key "$base.key"
+	openssl req -x509 -new -key "$base.key" -out "$base.crt" \
+		-CA "$dir/ca/ca.crt" -CAkey "$dir/ca/ca.key" \
+		-days "$LAB_CERT_DAYS" -subj "/CN=$name" \
+		-addext "subjectAltName=DNS:$name" \
+		-addext "basicConstraints=critical,CA:FALSE" \
+		-addext "keyUsage=critical,digitalSignature" \
+		-addext "extendedKeyUsage=serverAuth" 2>/dev/null
+	(umask 077 && cat "$base.key" "$base.crt" >"$base.pem")
+}

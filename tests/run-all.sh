@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# run-all.sh: everything the test suite needs, from a fresh Debian 12
+# machine (as root) to the last line "N passed, N failed".
+#
+# Installs missing packages, builds with -Werror under AddressSanitizer
+# and UBSan, starts the lab, runs the unit, lab and TUI suites, stops the
+# lab.  N counts individual test cases (TAP lines), not programs.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${MXANCHOR_TEST_BUILD:-$top/build-test}
+lab=${MXLAB_DIR:-/tmp/mxanchor-lab}
+export MXLAB_DIR=$lab
+
+die() {
+	echo "run-all.sh: $*" >&2
+	echo "0 passed, 1 failed"
+	exit 1
+}
+
+"$top/scripts/deps.sh" || die "installing dependencies failed"
+
+if [[ ! -f $build/build.ninja ]]; then
+	meson setup "$build" "$top" -Dwerror=true \
+	    -Db_sanitize=address,undefined -Db_lundef=false >/dev/null ||
+	    die "meson setup failed"
+fi
+ninja -C "$build" || die "the build failed"
+
+"$top/tests/lab/start.sh" "$lab" || die "the lab did not start"
+trap '"$top/tests/lab/stop.sh" "$lab" >/dev/null' EXIT
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+meson test -C "$build" --print-errorlogs --num-processes 2 "$@"
+
+# Count test cases: TAP lines for TAP tests, one per plain test.  A TAP
+# test that failed without a "not ok" line (a crash) counts one failure.
+summary=$(jq -rs '
+	map(. as $t | ($t.stdout // "") | split("\n") as $lines |
+	    ([$lines[] | select(test("^ok "))] | length) as $ok |
+	    ([$lines[] | select(test("^not ok "))] | length) as $bad |
+	    if ($ok + $bad) == 0 then
+		(if $t.result == "OK" then [1, 0] else [0, 1] end)
+	    elif $t.result != "OK" and $bad == 0 then [$ok, 1]
+	    else [$ok, $bad] end) |
+	"\(map(.[0]) | add) passed, \(map(.[1]) | add) failed"' \
+	"$build/meson-logs/testlog.json") || die "no test log"
+echo "$summary"
+[[ $summary == *" 0 failed" ]]
