@@ -1,24 +1,59 @@
 /*
- * Commands that run without a terminal.
+ * The command line: global options shared by every command, and the
+ * commands themselves.
+ *
+ * main() parses options until the command word, then hands the rest of
+ * argv to the command's run function, which parses its own options with
+ * cli_getopt() so that global options may also follow the command word
+ * ("mxanchor check good.test --json --resolver 127.0.0.1").  Commands
+ * print on stdout and stderr and return an exit code; nothing below
+ * src/ ever prints.
  */
 #ifndef MXANCHOR_CLI_H
 #define MXANCHOR_CLI_H
+
+#include <getopt.h>
 
 #include "probe.h"
 
 /* Exit codes shared by every command. */
 #define EXIT_CLEAN	0	/* nothing failed */
-#define EXIT_FAILED	1	/* a step failed */
+#define EXIT_FAILED	1	/* a step or check failed */
 #define EXIT_USAGE	2	/* usage or internal error */
 
 struct cli_options {
 	struct probe_opts	 probe;
 	const char		*state_path;	/* NULL: default */
 	int			 no_state;
+	int			 read_only;
 	int			 json;
 };
 
-/* mxanchor check DOMAIN: prints the verdicts, returns the exit code. */
-int	cli_check(const struct cli_options *, const char *domain);
+struct command {
+	const char	*name;
+	const char	*usage;		/* "check DOMAIN [--json]" */
+	const char	*summary;
+	int		(*run)(struct cli_options *, int argc, char **argv);
+};
+
+/*
+ * getopt_long over the global options plus the command's own; returns
+ * the command's option codes (and non-options with "-" in optstring
+ * semantics: 1 and optarg), handles the global ones itself, and exits 2
+ * on an unknown option.  cmd_options ends with a zero entry, may be NULL.
+ */
+int	 cli_getopt(int argc, char **argv, const struct option *cmd_options,
+	     struct cli_options *);
+
+void	 cli_usage_error(const char *, ...)
+	     __attribute__((noreturn, format(printf, 1, 2)));
+/* Lower-case, without the trailing dot; exits 2 when not a name. */
+char	*cli_domain(const char *);
+/* Checks resolver, anchor and CA options; exits 2 when unusable. */
+void	 cli_check_probe_options(const struct cli_options *);
+/* The state path to use; caller frees. */
+char	*cli_state_path(const struct cli_options *);
+
+int	 cmd_check(struct cli_options *, int, char **);
 
 #endif

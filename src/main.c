@@ -6,7 +6,6 @@
  * network work starts.
  */
 #include <ctype.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,11 +22,18 @@
 #include "tui.h"
 #include "xmalloc.h"
 
-static const char usage_text[] =
-"usage: mxanchor [options] [DOMAIN]          open the wizard\n"
-"       mxanchor [options] check DOMAIN [--json]\n"
-"\n"
-"options:\n"
+static int	cmd_help(struct cli_options *, int, char **);
+
+/* Every command; the wizard is what runs when none is named. */
+static const struct command commands[] = {
+	{ "check", "check DOMAIN [--json]",
+	    "run every step's probes and print the verdicts", cmd_check },
+	{ "help", "help", "this text", cmd_help },
+};
+#define NCOMMANDS	(sizeof commands / sizeof commands[0])
+
+static const char options_text[] =
+"global options (before or after the command):\n"
 "  --resolver ADDR[@PORT]  validating resolver to query (default: system)\n"
 "  --trust-anchor FILE     DNSSEC trust anchor, DS or DNSKEY records\n"
 "                          (default: " PROBE_DEFAULT_TRUST_ANCHOR ")\n"
@@ -35,17 +41,17 @@ static const char usage_text[] =
 "                          the system store)\n"
 "  --state FILE            state database (default:\n"
 "                          $XDG_STATE_HOME/mxanchor/state.db)\n"
-"  --no-state              check: do not record the results\n"
+"  --no-state              do not record results in the state\n"
+"  --read-only             never write the state\n"
 "  --timeout SECONDS       bound on each network wait (default: 10)\n"
-"  --read-only             wizard: never write the state\n"
-"  --json                  check: print JSON\n"
+"  --json                  print JSON\n"
 "  -v, --log FILE          write a developer log to FILE\n"
 "  --now TIME              pretend the time is TIME (for tests)\n"
 "  -h, --help              this text\n"
 "  -V, --version           print the version\n"
 "\n"
-"check exits 0 when no step fails, 1 when one does, 2 on usage or\n"
-"internal errors.\n";
+"Exit status: 0 when nothing failed, 1 when a step failed, 2 on usage\n"
+"or internal errors.\n";
 
 enum {
 	OPT_RESOLVER = 256,
@@ -59,7 +65,7 @@ enum {
 	OPT_NOW,
 };
 
-static const struct option long_options[] = {
+static const struct option global_options[] = {
 	{ "resolver",		required_argument,	NULL, OPT_RESOLVER },
 	{ "trust-anchor",	required_argument,	NULL, OPT_TRUST_ANCHOR },
 	{ "ca-file",		required_argument,	NULL, OPT_CA_FILE },
@@ -72,11 +78,31 @@ static const struct option long_options[] = {
 	{ "now",		required_argument,	NULL, OPT_NOW },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
-	{ NULL,			0,			NULL, 0 },
 };
+#define NGLOBAL	(sizeof global_options / sizeof global_options[0])
 
-static void __attribute__((noreturn, format(printf, 1, 2)))
-usage_error(const char *fmt, ...)
+static void
+usage(FILE *f)
+{
+	size_t	i;
+
+	fprintf(f, "usage: mxanchor [options] [DOMAIN]\n"
+	    "           open the wizard\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "       mxanchor [options] %s\n           %s\n",
+		    commands[i].usage, commands[i].summary);
+	fprintf(f, "\n%s", options_text);
+}
+
+static int
+cmd_help(struct cli_options *opts, int argc, char **argv)
+{
+	usage(stdout);
+	return EXIT_CLEAN;
+}
+
+void
+cli_usage_error(const char *fmt, ...)
 {
 	va_list	ap;
 
@@ -88,9 +114,8 @@ usage_error(const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
-/* Lower-case, no trailing dot, LDH labels: what every step expects. */
-static char *
-domain_normalise(const char *arg)
+char *
+cli_domain(const char *arg)
 {
 	char	*d = xstrdup(arg), *p;
 	size_t	 len = strlen(d);
@@ -101,116 +126,144 @@ domain_normalise(const char *arg)
 		*p = (char)tolower((unsigned char)*p);
 		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.' &&
 		    *p != '_')
-			usage_error("not a domain name: %s", arg);
+			cli_usage_error("not a domain name: %s", arg);
 	}
 	if (len == 0 || len > 253 || d[0] == '.' || strstr(d, "..") != NULL)
-		usage_error("not a domain name: %s", arg);
+		cli_usage_error("not a domain name: %s", arg);
 	return d;
 }
 
-/* Fails early on options that would only fail later, inside probes. */
-static void
-options_check(const struct cli_options *opts)
+void
+cli_check_probe_options(const struct cli_options *opts)
 {
 	ldns_resolver	*res;
 	ldns_rr_list	*anchors;
 	char		*cause = NULL;
 
 	if ((res = dns_resolver_new(&opts->probe, &cause)) == NULL)
-		usage_error("%s", cause);
+		cli_usage_error("%s", cause);
 	ldns_resolver_deep_free(res);
 
 	if (opts->probe.trust_anchor != NULL) {
 		anchors = dns_trust_anchor_load(opts->probe.trust_anchor,
 		    &cause);
 		if (anchors == NULL)
-			usage_error("%s", cause);
+			cli_usage_error("%s", cause);
 		ldns_rr_list_deep_free(anchors);
 	}
 	if (opts->probe.ca_file != NULL &&
 	    access(opts->probe.ca_file, R_OK) != 0)
-		usage_error("cannot read CA file %s", opts->probe.ca_file);
+		cli_usage_error("cannot read CA file %s", opts->probe.ca_file);
 }
 
-static void
-options_parse(int argc, char **argv, struct cli_options *opts,
-    int *read_only)
+char *
+cli_state_path(const struct cli_options *opts)
+{
+	if (opts->state_path != NULL)
+		return xstrdup(opts->state_path);
+	return state_default_path();
+}
+
+/* Handles one global option; returns 0 when c was not one. */
+static int
+cli_global_option(int c, struct cli_options *opts)
 {
 	char	*end;
 	long	 n;
 	time_t	 t;
-	int	 c;
 
-	while ((c = getopt_long(argc, argv, "hVv:", long_options,
-	    NULL)) != -1) {
-		switch (c) {
-		case OPT_RESOLVER:
-			opts->probe.resolver = optarg;
-			break;
-		case OPT_TRUST_ANCHOR:
-			opts->probe.trust_anchor = optarg;
-			break;
-		case OPT_CA_FILE:
-			opts->probe.ca_file = optarg;
-			break;
-		case OPT_STATE:
-			opts->state_path = optarg;
-			break;
-		case OPT_NO_STATE:
-			opts->no_state = 1;
-			break;
-		case OPT_TIMEOUT:
-			n = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || n < 1 ||
-			    n > 600)
-				usage_error("--timeout wants 1 to 600 "
-				    "seconds, not %s", optarg);
-			opts->probe.timeout_ms = (int)n * 1000;
-			break;
-		case OPT_READ_ONLY:
-			*read_only = 1;
-			break;
-		case OPT_JSON:
-			opts->json = 1;
-			break;
-		case 'v':
-			if (log_open(optarg) != 0)
-				usage_error("cannot open log file %s", optarg);
-			break;
-		case OPT_NOW:
-			if (clock_parse(optarg, &t) != 0)
-				usage_error("--now wants seconds or "
-				    "YYYY-MM-DDTHH:MM:SS, not %s", optarg);
-			clock_set(t);
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			exit(EXIT_CLEAN);
-		case 'V':
-			printf("mxanchor %s\n", MXANCHOR_VERSION);
-			exit(EXIT_CLEAN);
-		default:
+	switch (c) {
+	case OPT_RESOLVER:
+		opts->probe.resolver = optarg;
+		break;
+	case OPT_TRUST_ANCHOR:
+		opts->probe.trust_anchor = optarg;
+		break;
+	case OPT_CA_FILE:
+		opts->probe.ca_file = optarg;
+		break;
+	case OPT_STATE:
+		opts->state_path = optarg;
+		break;
+	case OPT_NO_STATE:
+		opts->no_state = 1;
+		break;
+	case OPT_TIMEOUT:
+		n = strtol(optarg, &end, 10);
+		if (*optarg == '\0' || *end != '\0' || n < 1 || n > 600)
+			cli_usage_error("--timeout wants 1 to 600 seconds, "
+			    "not %s", optarg);
+		opts->probe.timeout_ms = (int)n * 1000;
+		break;
+	case OPT_READ_ONLY:
+		opts->read_only = 1;
+		break;
+	case OPT_JSON:
+		opts->json = 1;
+		break;
+	case 'v':
+		if (log_open(optarg) != 0)
+			cli_usage_error("cannot open log file %s", optarg);
+		break;
+	case OPT_NOW:
+		if (clock_parse(optarg, &t) != 0)
+			cli_usage_error("--now wants seconds or "
+			    "YYYY-MM-DDTHH:MM:SS, not %s", optarg);
+		clock_set(t);
+		break;
+	case 'h':
+		usage(stdout);
+		exit(EXIT_CLEAN);
+	case 'V':
+		printf("mxanchor %s\n", MXANCHOR_VERSION);
+		exit(EXIT_CLEAN);
+	default:
+		return 0;
+	}
+	return 1;
+}
+
+int
+cli_getopt(int argc, char **argv, const struct option *cmd_options,
+    struct cli_options *opts)
+{
+	struct option	all[NGLOBAL + 32];
+	size_t		n = 0;
+	int		c;
+
+	memcpy(all, global_options, sizeof global_options);
+	n = NGLOBAL;
+	while (cmd_options != NULL && cmd_options[n - NGLOBAL].name != NULL &&
+	    n < NGLOBAL + 31) {
+		all[n] = cmd_options[n - NGLOBAL];
+		n++;
+	}
+	memset(&all[n], 0, sizeof all[n]);
+
+	/* "-" keeps non-options in place and returns them as code 1. */
+	while ((c = getopt_long(argc, argv, "-hVv:", all, NULL)) != -1) {
+		if (c == '?' || c == ':') {
 			fprintf(stderr, "Try 'mxanchor --help'.\n");
 			exit(EXIT_USAGE);
 		}
+		if (!cli_global_option(c, opts))
+			return c;
 	}
+	return -1;
 }
 
 static int
-run_wizard(const struct cli_options *opts, int read_only, char *domain)
+run_wizard(const struct cli_options *opts, char *domain)
 {
 	struct tui_options	 topts;
-	char			*path = NULL, *cause = NULL;
+	char			*path, *cause = NULL;
 	int			 rc;
 
 	memset(&topts, 0, sizeof topts);
 	topts.probe = opts->probe;
-	topts.read_only = read_only;
+	topts.read_only = opts->read_only;
 	topts.domain = domain;
-	if (opts->state_path != NULL)
-		topts.state_path = opts->state_path;
-	else
-		topts.state_path = path = state_default_path();
+	topts.state_path = path = cli_state_path(opts);
 
 	rc = tui_run(&topts, &cause);
 	if (rc != 0) {
@@ -221,35 +274,50 @@ run_wizard(const struct cli_options *opts, int read_only, char *domain)
 	return rc == 0 ? EXIT_CLEAN : EXIT_USAGE;
 }
 
+static const struct command *
+command_find(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
 int
 main(int argc, char **argv)
 {
+	const struct command	*cmd = NULL;
 	struct cli_options	 opts;
 	const char		*env;
 	char			*domain = NULL;
-	int			 read_only = 0, rc;
+	int			 c, first, rc;
 
 	memset(&opts, 0, sizeof opts);
 	opts.probe.timeout_ms = PROBE_DEFAULT_TIMEOUT_MS;
 	if ((env = getenv("MXANCHOR_LOG")) != NULL && *env != '\0')
 		log_open(env);
-	options_parse(argc, argv, &opts, &read_only);
 
-	if (optind < argc && strcmp(argv[optind], "check") == 0) {
-		if (argc - optind != 2)
-			usage_error("%s", "check wants exactly one DOMAIN");
-		domain = domain_normalise(argv[optind + 1]);
-	} else if (argc - optind > 1)
-		usage_error("%s", "the wizard takes at most one DOMAIN");
-	else if (optind < argc)
-		domain = domain_normalise(argv[optind]);
-	options_check(&opts);
+	/* Global options up to the first word: a command or a domain. */
+	while ((c = cli_getopt(argc, argv, NULL, &opts)) == 1) {
+		if (domain != NULL)
+			cli_usage_error("the wizard takes at most one "
+			    "DOMAIN, not also %s", optarg);
+		if ((cmd = command_find(optarg)) != NULL)
+			break;
+		domain = cli_domain(optarg);
+	}
 
 	probe_global_init();
-	if (optind < argc && strcmp(argv[optind], "check") == 0)
-		rc = cli_check(&opts, domain);
-	else
-		rc = run_wizard(&opts, read_only, domain);
+	if (cmd != NULL) {
+		first = optind - 1;
+		optind = 0;
+		rc = cmd->run(&opts, argc - first, argv + first);
+	} else {
+		cli_check_probe_options(&opts);
+		rc = run_wizard(&opts, domain);
+	}
 	probe_global_cleanup();
 
 	free(domain);

@@ -1,5 +1,5 @@
 /*
- * The check command: every step's probes, no terminal, an exit code for
+ * mxanchor check DOMAIN: the check command: every step's probes, no terminal, an exit code for
  * cron and CI, text or JSON on stdout.
  */
 #include <stdio.h>
@@ -15,10 +15,10 @@
 #include "state.h"
 #include "xmalloc.h"
 
-static const char *cli_marks[] = { "pending", "pass", "warn", "FAIL" };
+static const char *check_marks[] = { "pending", "pass", "warn", "FAIL" };
 
 static void
-cli_print_text(const struct check *c)
+check_print_text(const struct check *c)
 {
 	const struct step_result	*r;
 	const struct finding		*f;
@@ -30,7 +30,7 @@ cli_print_text(const struct check *c)
 	    c->elapsed_ms);
 	for (i = 0; i < STEP_COUNT; i++) {
 		r = &c->results[i];
-		printf("  %-8s %-10s %s\n", cli_marks[r->status],
+		printf("  %-8s %-10s %s\n", check_marks[r->status],
 		    step_table[i]->name, r->summary != NULL ? r->summary : "");
 		for (j = 0; j < r->findings.n; j++) {
 			f = &r->findings.v[j];
@@ -45,7 +45,7 @@ cli_print_text(const struct check *c)
 
 /* Keeps the verdicts in the state, as the wizard would. */
 static int
-cli_record(const struct cli_options *opts, const struct check *c)
+check_record(const struct cli_options *opts, const struct check *c)
 {
 	struct state_step	 steps[STEP_COUNT];
 	struct state		*st;
@@ -54,8 +54,7 @@ cli_record(const struct cli_options *opts, const struct check *c)
 	size_t			 i;
 	int			 rc;
 
-	path = opts->state_path != NULL ? xstrdup(opts->state_path) :
-	    state_default_path();
+	path = cli_state_path(opts);
 	if ((st = state_open(path, 0, &cause)) == NULL) {
 		fprintf(stderr, "mxanchor: %s\n", cause);
 		free(cause);
@@ -92,11 +91,22 @@ cli_record(const struct cli_options *opts, const struct check *c)
 }
 
 int
-cli_check(const struct cli_options *opts, const char *domain)
+cmd_check(struct cli_options *opts, int argc, char **argv)
 {
 	struct check	*c;
 	json_t		*j;
+	char		*domain = NULL;
 	int		 rc;
+
+	while (cli_getopt(argc, argv, NULL, opts) == 1) {
+		if (domain != NULL)
+			cli_usage_error("check wants one DOMAIN, not also %s",
+			    optarg);
+		domain = cli_domain(optarg);
+	}
+	if (domain == NULL)
+		cli_usage_error("check wants a DOMAIN");
+	cli_check_probe_options(opts);
 
 	c = check_run(domain, &opts->probe, NULL, NULL);
 	if (opts->json) {
@@ -105,11 +115,12 @@ cli_check(const struct cli_options *opts, const char *domain)
 		printf("\n");
 		json_decref(j);
 	} else
-		cli_print_text(c);
+		check_print_text(c);
 
 	rc = check_exit_code(c) != 0 ? EXIT_FAILED : EXIT_CLEAN;
-	if (!opts->no_state && cli_record(opts, c) != 0)
+	if (!opts->no_state && !opts->read_only && check_record(opts, c) != 0)
 		rc = EXIT_USAGE;
 	check_free(c);
+	free(domain);
 	return rc;
 }
