@@ -205,6 +205,9 @@ smtp_reply_parse(const char *buf, size_t len, int *code, size_t *used)
 			return -1;
 		c = (line[0] - '0') * 100 + (line[1] - '0') * 10 +
 		    (line[2] - '0');
+		/* Codes are 2xx to 5xx, the same on every line (§4.2.1). */
+		if (c < 200 || c > 599 || (first != -1 && c != first))
+			return -1;
 		if (first == -1)
 			first = c;
 		if (nl - line == 3 || line[3] == ' ' || line[3] == '\r') {

@@ -465,18 +465,25 @@ sts_policy_field(struct sts_policy *policy, const struct sts_line *l,
 		    RFC_POLICY, "unknown field \"%s\" ignored", l->name);
 }
 
-/* The checks that need the whole policy. */
+/* The checks that need the whole policy; first is where ours begin. */
 static void
-sts_policy_complete(struct sts_policy *policy, struct findings *fs)
+sts_policy_complete(struct sts_policy *policy, struct findings *fs,
+    size_t first)
 {
+	size_t	i;
+	int	max_age_reported = 0;
+
+	for (i = first; i < fs->n; i++)
+		if (strcmp(fs->v[i].code, "sts.policy.max-age") == 0)
+			max_age_reported = 1;
+
 	if (policy->version == NULL)
 		findings_add(fs, SEV_ERROR, "sts.policy.version", RFC_POLICY,
 		    "the required version field is missing");
 	if (policy->mode == STS_MODE_MISSING)
 		findings_add(fs, SEV_ERROR, "sts.policy.mode", RFC_POLICY,
 		    "the required mode field is missing");
-	if (policy->max_age < 0 && findings_find(fs,
-	    "sts.policy.max-age") == NULL)
+	if (policy->max_age < 0 && !max_age_reported)
 		findings_add(fs, SEV_ERROR, "sts.policy.max-age", RFC_POLICY,
 		    "the required max_age field is missing");
 	if (policy->nmx == 0 && policy->mode != STS_MODE_NONE)
@@ -508,7 +515,7 @@ sts_policy_parse(const char *body, size_t len, struct sts_policy *policy,
 {
 	const char	*line = body, *end = body + len, *nl;
 	struct sts_line	 l;
-	size_t		 llen;
+	size_t		 llen, first = fs->n;
 	int		 seen[3] = { 0, 0, 0 }, number = 0;
 
 	memset(policy, 0, sizeof *policy);
@@ -546,7 +553,7 @@ sts_policy_parse(const char *body, size_t len, struct sts_policy *policy,
 		line = nl != NULL ? nl + 1 : end;
 	}
 
-	sts_policy_complete(policy, fs);
+	sts_policy_complete(policy, fs, first);
 	return sts_policy_usable(policy) ? 0 : -1;
 }
 

@@ -2,13 +2,16 @@
  * TLSA association data: RFC 6698 §2.1 (fields), RFC 7671 (operations),
  * RFC 7672 §3.1 (usages for SMTP).
  *
- * Digests are computed by ldns' DANE helper, which selects the whole
- * certificate or its SubjectPublicKeyInfo and hashes it with OpenSSL.
+ * Digests are computed here with OpenSSL rather than with ldns'
+ * ldns_dane_cert2rdf(): in ldns 1.8.3 that helper takes a reference to
+ * the public key and never drops it, leaking the key of every
+ * certificate it sees (a unit test counts the allocations).
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include <ldns/dane.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
 
 #include "tlsa.h"
 #include "xmalloc.h"
@@ -78,20 +81,58 @@ tlsa_record_str(const struct tlsa_record *t)
 	return s;
 }
 
+/* The DER bytes a selector picks: the whole certificate or its SPKI. */
+static int
+tlsa_select(X509 *cert, uint8_t selector, unsigned char **der)
+{
+	*der = NULL;
+	if (selector == 0)
+		return i2d_X509(cert, der);
+	return i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), der);
+}
+
 char *
 tlsa_cert_digest_hex(X509 *cert, uint8_t selector, uint8_t mtype)
 {
-	ldns_rdf	*rdf = NULL;
-	char		*hex;
+	unsigned char	*der, md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen;
+	const EVP_MD	*alg;
+	char		*hex = NULL;
+	int		 len;
 
 	if (cert == NULL || selector > 1 || mtype > 2)
 		return NULL;
-	if (ldns_dane_cert2rdf(&rdf, cert, (ldns_tlsa_selector)selector,
-	    (ldns_tlsa_matching_type)mtype) != LDNS_STATUS_OK)
+	if ((len = tlsa_select(cert, selector, &der)) <= 0)
 		return NULL;
-	hex = tlsa_hex(ldns_rdf_data(rdf), ldns_rdf_size(rdf));
-	ldns_rdf_deep_free(rdf);
+
+	if (mtype == 0)
+		hex = tlsa_hex(der, (size_t)len);
+	else {
+		alg = mtype == 1 ? EVP_sha256() : EVP_sha512();
+		if (EVP_Digest(der, (size_t)len, md, &mdlen, alg, NULL) == 1)
+			hex = tlsa_hex(md, mdlen);
+	}
+	OPENSSL_free(der);
 	return hex;
+}
+
+/*
+ * The digest of zero bytes: what a TLSA generator publishes when its key
+ * extraction printed nothing (an RSA-only command given an EC key).
+ */
+int
+tlsa_is_empty_digest(const struct tlsa_record *t)
+{
+	static const unsigned char	none[1];
+	unsigned char			md[EVP_MAX_MD_SIZE];
+	unsigned int			mdlen;
+
+	if (t->mtype != 1 && t->mtype != 2)
+		return 0;
+	if (EVP_Digest(none, 0, md, &mdlen, t->mtype == 1 ? EVP_sha256() :
+	    EVP_sha512(), NULL) != 1)
+		return 0;
+	return t->len == mdlen && memcmp(t->data, md, mdlen) == 0;
 }
 
 int

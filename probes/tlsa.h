@@ -33,6 +33,9 @@ char	*tlsa_record_str(const struct tlsa_record *);
  */
 char	*tlsa_cert_digest_hex(X509 *, uint8_t selector, uint8_t mtype);
 
+/* 1 when the data is SHA-256 or SHA-512 of empty input. */
+int	 tlsa_is_empty_digest(const struct tlsa_record *);
+
 /* 1 when the record's data equals what cert gives for its sel/mtype. */
 int	 tlsa_matches_cert(const struct tlsa_record *, X509 *);
 

@@ -111,7 +111,9 @@ tlsrpt_txt_parse(const char *record, struct tlsrpt_txt *txt,
     struct findings *fs)
 {
 	const char	*p, *start, *end;
+	size_t		 i, first = fs->n;
 	size_t		 errors = findings_count(fs, SEV_ERROR);
+	int		 uri_reported = 0;
 
 	memset(txt, 0, sizeof *txt);
 	if (strncmp(record, TLSRPT_VERSION, strlen(TLSRPT_VERSION)) != 0) {
@@ -144,7 +146,10 @@ tlsrpt_txt_parse(const char *record, struct tlsrpt_txt *txt,
 		tlsrpt_field(txt, start, (size_t)(end - start), fs);
 	}
 
-	if (txt->nrua == 0 && findings_find(fs, "tlsrpt.rua-uri") == NULL)
+	for (i = first; i < fs->n; i++)
+		if (strcmp(fs->v[i].code, "tlsrpt.rua-uri") == 0)
+			uri_reported = 1;
+	if (txt->nrua == 0 && !uri_reported)
 		findings_add(fs, SEV_ERROR, "tlsrpt.no-rua", RFC_TLSRPT,
 		    "the required rua field is missing");
 	if (findings_count(fs, SEV_ERROR) > errors || txt->nrua == 0) {

@@ -151,20 +151,23 @@ static int
 step_result_findings_from_json(json_t *arr, struct step_result *r,
     char **cause)
 {
-	const char	*sev, *code, *message, *rfc;
+	const char	*sev, *code, *message;
 	enum severity	 severity;
-	json_t		*jf;
+	json_t		*jf, *rfc;
 	size_t		 i;
 
 	json_array_foreach(arr, i, jf) {
 		rfc = NULL;
-		if (json_unpack(jf, "{s:s, s:s, s:s, s?s}", "severity", &sev,
+		if (json_unpack(jf, "{s:s, s:s, s:s, s?o}", "severity", &sev,
 		    "code", &code, "message", &message, "rfc", &rfc) != 0 ||
-		    severity_parse(sev, &severity) != 0) {
+		    severity_parse(sev, &severity) != 0 ||
+		    (rfc != NULL && !json_is_string(rfc) &&
+		    !json_is_null(rfc))) {
 			xasprintf(cause, "finding %zu is malformed", i);
 			return -1;
 		}
-		findings_add(&r->findings, severity, code, rfc, "%s",
+		findings_add(&r->findings, severity, code,
+		    json_is_string(rfc) ? json_string_value(rfc) : NULL, "%s",
 		    message);
 	}
 	return 0;
@@ -197,7 +200,12 @@ step_result_from_json(json_t *j, struct step_result *r, char **cause)
 	}
 	r->summary = xstrdup(summary);
 
-	if (json_is_array(findings) &&
+	if ((findings != NULL && !json_is_array(findings)) ||
+	    (artifacts != NULL && !json_is_array(artifacts))) {
+		xasprintf(cause, "findings and artifacts must be arrays");
+		goto fail;
+	}
+	if (findings != NULL &&
 	    step_result_findings_from_json(findings, r, cause) != 0)
 		goto fail;
 	json_array_foreach(artifacts, i, ja) {

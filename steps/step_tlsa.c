@@ -22,6 +22,7 @@
 #define RFC_TLSA_SEC	"RFC 7672 §2.2"
 #define RFC_TLSA_MATCH	"RFC 7671 §5"
 #define RFC_TLSA_TLS	"RFC 7672 §2.2"
+#define RFC_TLSA_DATA	"RFC 6698 §2.1.3"
 
 static const char tlsa_help[] =
     "Publishes, for each MX host, a TLSA record pinning the public key "
@@ -61,6 +62,15 @@ tlsa_set_load(const struct dns_answer *a, struct tlsa_set *set,
 	for (i = 0; i < ldns_rr_list_rr_count(a->rrs); i++) {
 		if (tlsa_from_rr(ldns_rr_list_rr(a->rrs, i), &t) != 0)
 			continue;
+		if (tlsa_is_empty_digest(&t)) {
+			s = tlsa_record_str(&t);
+			findings_add(&r->findings, SEV_ERROR,
+			    "tlsa.empty-digest", RFC_TLSA_DATA, "%s: TLSA %s "
+			    "is the digest of empty input: the tool that made "
+			    "it failed to extract the public key (an ECDSA "
+			    "key given to an RSA-only command?)", host, s);
+			free(s);
+		}
 		if (!tlsa_usable(&t)) {
 			s = tlsa_record_str(&t);
 			findings_add(&r->findings, SEV_WARN, "tlsa.unusable",
