@@ -322,7 +322,9 @@ observe_domain(const char *domain, const struct probe_opts *opts,
 
 	o->zone = observe_zone(o);
 	observe_hosts(o);
-	qsort(o->hosts, o->nhosts, sizeof *o->hosts, observe_host_cmp);
+	if (o->nhosts > 1)
+		qsort(o->hosts, o->nhosts, sizeof *o->hosts,
+		    observe_host_cmp);
 	parallel_for(4 + o->nhosts * 3, observe_wave2, &run);
 
 	observe_smtp_all(&run);

@@ -20,7 +20,15 @@ struct tui_options {
 	int			 read_only;
 };
 
-/* Returns 0 when the operator quit, -1 with *cause on a fatal error. */
+/*
+ * Returns 0 when the operator quit, -1 with *cause on a fatal error.
+ *
+ * Two ways out do not return, once the terminal is restored and the
+ * state closed: SIGINT, SIGTERM or SIGHUP end the process with that same
+ * signal; and quitting while a check still runs ends it with _exit(0),
+ * since exit() would tear OpenSSL, libcurl and ldns down under the check's
+ * thread (there is no way to cancel check_run()).
+ */
 int	tui_run(const struct tui_options *, char **cause);
 
 #endif

@@ -91,7 +91,8 @@ tap_is "$?" 2 "a malformed domain exits 2"
 # A resolver that does not answer: the check ends, saying what it could
 # not test, instead of hanging or calling the domain broken.
 "$mx" --resolver 127.0.59.9 --trust-anchor "$MXLAB_TRUST_ANCHOR" \
-    --timeout 1 --no-state check good.test --json >"$tmp/dead.json" 2>&1
+    --timeout 1 --no-state check good.test --json >"$tmp/dead.json" \
+    2>"$tmp/dead.err"
 rc=$?
 tap_is "$rc" 0 "dead resolver: nothing fails, nothing passes"
 tap_is "$(jq -r '.steps[0].status' "$tmp/dead.json")" pending \
