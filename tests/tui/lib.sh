@@ -15,13 +15,19 @@
 # The EXIT trap kills our tmux server and removes the folder.
 
 TUI_FAILED=0
+TUI_N=0
 
-ok() { echo "ok $1"; }
+# Results are TAP lines, so meson counts each check.
+ok() {
+	TUI_N=$((TUI_N + 1))
+	echo "ok $TUI_N - $1"
+}
 
 fail() {
 	local name=$1
 	shift
-	echo "FAIL $name${*:+: $*}"
+	TUI_N=$((TUI_N + 1))
+	echo "not ok $TUI_N - $name${*:+: $*}"
 	TUI_FAILED=1
 }
 
@@ -141,6 +147,27 @@ tui_wait() {
 	return 1
 }
 
+# tui_wait_all SECONDS REGEX...: polls until one capture matches every
+# regex.  A screen is drawn in pieces, so checking a second pattern in a
+# later look could pair the new title with an old body.
+tui_wait_all() {
+	local tenths=$(($1 * 10)) i re all
+	shift
+	for ((i = 0; i <= tenths; i++)); do
+		tui_capture
+		all=1
+		for re in "$@"; do
+			grep -qE -- "$re" <<<"$TUI_SCREEN" || { all=0; break; }
+		done
+		[[ $all -eq 1 ]] && return 0
+		[[ -e $TUI_TMP/exit ]] && break
+		sleep 0.1
+	done
+	echo "timed out waiting for /$re/ (with: $*)" >&2
+	tui_dump
+	return 1
+}
+
 # tui_has REGEX: does the current capture match (no waiting)?
 tui_has() {
 	grep -qE -- "$1" <<<"$TUI_SCREEN"
@@ -182,5 +209,6 @@ tui_sanitizer_check() {
 }
 
 tui_finish() {
+	echo "1..$TUI_N"
 	exit "$TUI_FAILED"
 }

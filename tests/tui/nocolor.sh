@@ -17,8 +17,8 @@ ARGS=(--state "$TUI_TMP/state.db" "${TUI_LAB_ARGS[@]}")
 MARK='\[(ok|ww|!!|\.\.)\]'
 
 tui_start 80 24 "${ASCII[@]}" -- "${ARGS[@]}" good.test
-if tui_wait 'checked good\.test in' 30 &&
-    tui_has "^ > $MARK 1 Inventory" && tui_has "$MARK 6 Enforce"; then
+if tui_wait_all 30 'checked good\.test in' "^ > $MARK 1 Inventory" \
+    "$MARK 6 Enforce"; then
 	ok nocolor-marks
 else
 	fail nocolor-marks "no ASCII marks in the steps column"
@@ -45,7 +45,7 @@ tui_wait 'Step 3 of 6: ' 5 >/dev/null || pass=0
 ascii_only || pass=0
 no_colour || pass=0
 tui_keys '?'
-if tui_wait '^ *Keys' 5 && tui_has 'Marks: \[ok\] pass'; then
+if tui_wait_all 5 '^ *Keys' 'Marks: \[ok\] pass'; then
 	ascii_only || pass=0
 	no_colour || pass=0
 else
@@ -54,7 +54,7 @@ fi
 tui_keys Escape
 tui_wait 'Step 3 of 6: ' 5 >/dev/null || pass=0
 tui_keys h h
-if tui_wait "Domain +inv" 5 && tui_has "good\.test +$MARK"; then
+if tui_wait_all 5 "Domain +inv" "good\.test +$MARK"; then
 	ascii_only || pass=0
 	no_colour || pass=0
 else

@@ -33,9 +33,8 @@ else
 fi
 
 tui_keys j j
-if tui_wait "$TLSA_TITLE" 5 && tui_has '▸ ✓ 3 ' &&
-    tui_has '✓ pass' && tui_has 'matches' &&
-    tui_has 'IN TLSA 3 1 1 [0-9a-f]'; then
+if tui_wait_all 5 "$TLSA_TITLE" '▸ ✓ 3 ' '✓ pass' 'matches' \
+    'IN TLSA 3 1 1 [0-9a-f]'; then
 	ok resume-tlsa-match
 else
 	fail resume-tlsa-match "TLSA step not shown as a passing 3 1 1 match"
@@ -53,8 +52,8 @@ fi
 
 # 2. Again: the cursor is back on TLSA, the stored result shown.
 tui_start 100 30 "${UTF8[@]}" -- "${ARGS[@]}" good.test
-if tui_wait "$TLSA_TITLE" 10 && tui_has '▸ ✓ 3 ' &&
-    tui_has 'IN TLSA 3 1 1 [0-9a-f]' && ! tui_has 'unreadable'; then
+if tui_wait_all 10 "$TLSA_TITLE" '▸ ✓ 3 ' 'IN TLSA 3 1 1 [0-9a-f]' &&
+    ! tui_has 'unreadable'; then
 	ok resume-cursor
 else
 	fail resume-cursor "the cursor did not come back to TLSA"
@@ -67,7 +66,7 @@ status=$(tui_exit_status 5)
 
 # 3. Read-only: moves are not stored.
 tui_start 100 30 "${UTF8[@]}" -- "${ARGS[@]}" --read-only good.test
-if tui_wait "$TLSA_TITLE" 10 && tui_has 'read-only'; then
+if tui_wait_all 10 "$TLSA_TITLE" 'read-only'; then
 	tui_keys k k
 	tui_wait 'Step 1 of 6: ' 5 >/dev/null
 	tui_keys q
