@@ -11,6 +11,7 @@
 #include "check.h"
 #include "cli.h"
 #include "clock.h"
+#include "context.h"
 #include "observe.h"
 #include "state.h"
 #include "xmalloc.h"
@@ -90,13 +91,37 @@ check_record(const struct cli_options *opts, const struct check *c)
 	return rc;
 }
 
+/* The rollout's history, when the state has it; none is no error. */
+static void
+check_context(const struct cli_options *opts, const char *domain,
+    struct step_context *ctx)
+{
+	struct state	*st;
+	char		*path, *cause = NULL;
+
+	memset(ctx, 0, sizeof *ctx);
+	if (opts->no_state)
+		return;
+	path = cli_state_path(opts);
+	if ((st = state_open(path, STATE_READ_ONLY, &cause)) != NULL) {
+		if (step_context_load(st, domain, ctx, &cause) != 0) {
+			fprintf(stderr, "mxanchor: %s\n", cause);
+			free(cause);
+		}
+		state_close(st);
+	} else
+		free(cause);
+	free(path);
+}
+
 int
 cmd_check(struct cli_options *opts, int argc, char **argv)
 {
-	struct check	*c;
-	json_t		*j;
-	char		*domain = NULL;
-	int		 rc;
+	struct step_context	 ctx;
+	struct check		*c;
+	json_t			*j;
+	char			*domain = NULL;
+	int			 rc;
 
 	while (cli_getopt(argc, argv, NULL, opts) == 1) {
 		if (domain != NULL)
@@ -108,7 +133,8 @@ cmd_check(struct cli_options *opts, int argc, char **argv)
 		cli_usage_error("check wants a DOMAIN");
 	cli_check_probe_options(opts);
 
-	c = check_run(domain, &opts->probe, NULL, NULL);
+	check_context(opts, domain, &ctx);
+	c = check_run(domain, &opts->probe, &ctx, NULL, NULL);
 	if (opts->json) {
 		j = check_to_json(c);
 		json_dumpf(j, stdout, JSON_INDENT(2));

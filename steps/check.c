@@ -32,8 +32,9 @@ check_progress(void *p, const char *what)
 
 struct check *
 check_run(const char *domain, const struct probe_opts *opts,
-    check_progress_fn fn, void *arg)
+    const struct step_context *ctx, check_progress_fn fn, void *arg)
 {
+	static const struct step_context	 none;
 	struct check_progress	 cp;
 	struct check		*c;
 	long long		 start = probe_now_ms();
@@ -52,7 +53,8 @@ check_run(const char *domain, const struct probe_opts *opts,
 
 	for (i = 0; i < STEP_COUNT; i++) {
 		step_result_init(&c->results[i], (enum step_id)i);
-		step_table[i]->evaluate(c->obs, c->results, &c->results[i]);
+		step_table[i]->evaluate(c->obs, ctx != NULL ? ctx : &none,
+		    c->results, &c->results[i]);
 		log_debug("check %s: %s %s", domain, step_table[i]->name,
 		    step_status_name(c->results[i].status));
 	}

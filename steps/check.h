@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "context.h"
 #include "probe.h"
 #include "step.h"
 
@@ -28,8 +29,10 @@ struct check {
 typedef void (*check_progress_fn)(void *arg, const char *what, int done,
     int total);
 
+/* ctx may be NULL: a domain with no history. */
 struct check	*check_run(const char *domain, const struct probe_opts *,
-		    check_progress_fn, void *arg);
+		    const struct step_context *ctx, check_progress_fn,
+		    void *arg);
 void		 check_free(struct check *);
 
 /* 0 when no step failed, 1 when one did (the CLI's exit code). */

@@ -5,8 +5,8 @@
  * a status, findings, and artifacts (the exact records and files the
  * operator should publish).  Steps do no I/O of their own; the network
  * work is done once per check by observe.c, and each step's evaluate()
- * is a pure function of that observation and of the verdicts of the
- * steps before it.  Nothing here includes curses.
+ * is a pure function of that observation, of the rollout's history
+ * (context.h) and of the verdicts of the steps before it.  Nothing here includes curses.
  *
  * The step ids and status words are a stable interface (JSON, state).
  */
@@ -20,6 +20,7 @@
 #include "finding.h"
 
 struct observation;
+struct step_context;
 
 enum step_status {
 	STEP_PENDING,	/* cannot be judged yet, or waits on the operator */
@@ -60,6 +61,7 @@ struct step {
 	const char	*title;		/* "DNSSEC" */
 	const char	*help;		/* why it matters, what to do */
 	void		(*evaluate)(const struct observation *,
+			    const struct step_context *,
 			    const struct step_result *earlier,
 			    struct step_result *);
 };

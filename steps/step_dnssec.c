@@ -109,7 +109,8 @@ dnssec_hosts(const struct observation *o, struct step_result *r)
 
 static void
 dnssec_evaluate(const struct observation *o,
-    const struct step_result *earlier, struct step_result *r)
+    const struct step_context *ctx, const struct step_result *earlier,
+    struct step_result *r)
 {
 	if (o->dnskey == NULL || !o->dnskey->answered || o->ds == NULL ||
 	    !o->ds->answered) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "clock.h"
+#include "context.h"
 #include "observe.h"
 #include "step.h"
 #include "step_mta_sts.h"
@@ -37,9 +38,34 @@ enforce_artifacts(const struct observation *o, struct step_result *r)
 	free(s);
 }
 
+/* How long testing has run, as far as the state knows. */
+static void
+enforce_testing_since(const struct observation *o,
+    const struct step_context *ctx, struct step_result *r)
+{
+	char	when[32];
+	long	days;
+
+	if (ctx->testing_since == 0 || ctx->testing_since > o->taken) {
+		findings_add(&r->findings, SEV_INFO, "enforce.testing",
+		    RFC_STS_MODES, "the policy is in testing mode: senders "
+		    "report failures but still deliver; switch to enforce "
+		    "when the TLS-RPT reports show no unexplained failures");
+		return;
+	}
+	clock_format(ctx->testing_since, when, sizeof when);
+	days = (long)((o->taken - ctx->testing_since) / 86400);
+	findings_add(&r->findings, SEV_INFO, "enforce.testing",
+	    RFC_STS_MODES, "the policy has been in testing mode since %s "
+	    "(%ld day%s): senders report failures but still deliver; switch "
+	    "to enforce when the TLS-RPT reports show no unexplained "
+	    "failures", when, days, days == 1 ? "" : "s");
+}
+
 static void
 enforce_evaluate(const struct observation *o,
-    const struct step_result *earlier, struct step_result *r)
+    const struct step_context *ctx, const struct step_result *earlier,
+    struct step_result *r)
 {
 	const struct https_result	*p = &o->sts_policy;
 	struct findings			 ignored = { NULL, 0, 0 };
@@ -71,10 +97,7 @@ enforce_evaluate(const struct observation *o,
 			step_result_set(r, STEP_PASS, "policy enforced");
 		break;
 	case STS_MODE_TESTING:
-		findings_add(&r->findings, SEV_INFO, "enforce.testing",
-		    RFC_STS_MODES, "the policy is in testing mode: senders "
-		    "report failures but still deliver; switch to enforce "
-		    "when the TLS-RPT reports show no unexplained failures");
+		enforce_testing_since(o, ctx, r);
 		enforce_artifacts(o, r);
 		step_result_set(r, STEP_PENDING, "policy still in testing");
 		break;

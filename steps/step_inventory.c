@@ -75,7 +75,8 @@ inventory_hosts(const struct observation *o, struct step_result *r)
 
 static void
 inventory_evaluate(const struct observation *o,
-    const struct step_result *earlier, struct step_result *r)
+    const struct step_context *ctx, const struct step_result *earlier,
+    struct step_result *r)
 {
 	char	*table;
 	size_t	 naddrs;

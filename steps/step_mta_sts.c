@@ -176,7 +176,8 @@ mta_sts_hosts(const struct observation *o, const struct sts_policy *policy,
 
 static void
 mta_sts_evaluate(const struct observation *o,
-    const struct step_result *earlier, struct step_result *r)
+    const struct step_context *ctx, const struct step_result *earlier,
+    struct step_result *r)
 {
 	const struct https_result	*p = &o->sts_policy;
 	struct sts_policy		 policy;

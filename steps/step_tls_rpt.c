@@ -20,7 +20,8 @@ static const char tls_rpt_help[] =
 
 static void
 tls_rpt_evaluate(const struct observation *o,
-    const struct step_result *earlier, struct step_result *r)
+    const struct step_context *ctx, const struct step_result *earlier,
+    struct step_result *r)
 {
 	struct tlsrpt_txt	  txt;
 	struct strbuf		  b = { NULL, 0, 0 };

@@ -293,8 +293,8 @@ tlsa_records_to_publish(const struct observation *o)
 }
 
 static void
-tlsa_evaluate(const struct observation *o, const struct step_result *earlier,
-    struct step_result *r)
+tlsa_evaluate(const struct observation *o, const struct step_context *ctx,
+    const struct step_result *earlier, struct step_result *r)
 {
 	char	*records;
 	size_t	 i;

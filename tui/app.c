@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "app.h"
+#include "context.h"
 #include "check.h"
 #include "clock.h"
 #include "log.h"
@@ -417,11 +418,19 @@ app_check_running(const struct app *app, const char *domain)
 static void
 app_check_spawn(struct app *app, const char *domain)
 {
-	char	*cause = NULL;
+	struct step_context	 ctx;
+	char			*cause = NULL;
 
 	free(app->progress.what);
 	memset(&app->progress, 0, sizeof app->progress);
-	app->worker = worker_start(domain, &app->opts->probe, &cause);
+
+	/* History is a nicety: a state that cannot be read costs only it. */
+	if (step_context_load(app->state, domain, &ctx, &cause) != 0) {
+		app_message(app, 1, "%s", cause);
+		free(cause);
+		cause = NULL;
+	}
+	app->worker = worker_start(domain, &app->opts->probe, &ctx, &cause);
 	if (app->worker == NULL) {
 		app_message(app, 1, "cannot start the check: %s", cause);
 		free(cause);

@@ -32,6 +32,7 @@ struct worker {
 	char			*trust_anchor;
 	char			*ca_file;
 	struct probe_opts	 opts;
+	struct step_context	 ctx;
 	long long		 started_ms;
 
 	/* Shared, under lock. */
@@ -108,7 +109,8 @@ worker_main(void *arg)
 	int		 last;
 
 	log_debug("%s: check of %s started", __func__, w->domain);
-	check = check_run(w->domain, &w->opts, worker_progress_cb, w);
+	check = check_run(w->domain, &w->opts, &w->ctx, worker_progress_cb,
+	    w);
 	log_debug("%s: check of %s done", __func__, w->domain);
 
 	pthread_mutex_lock(&w->lock);
@@ -126,7 +128,8 @@ worker_main(void *arg)
 }
 
 struct worker *
-worker_start(const char *domain, const struct probe_opts *opts, char **cause)
+worker_start(const char *domain, const struct probe_opts *opts,
+    const struct step_context *ctx, char **cause)
 {
 	struct worker	*w;
 	sigset_t	 set, old;
@@ -144,6 +147,7 @@ worker_start(const char *domain, const struct probe_opts *opts, char **cause)
 	w->opts.resolver = w->resolver;
 	w->opts.trust_anchor = w->trust_anchor;
 	w->opts.ca_file = w->ca_file;
+	w->ctx = *ctx;
 	w->started_ms = probe_now_ms();
 
 	if (pipe2(w->fds, O_CLOEXEC|O_NONBLOCK) == -1) {

@@ -30,6 +30,7 @@
 #define MXANCHOR_WORKER_H
 
 #include "check.h"
+#include "context.h"
 #include "probe.h"
 
 struct worker;
@@ -42,7 +43,8 @@ struct worker_progress {
 };
 
 struct worker	*worker_start(const char *domain,
-		    const struct probe_opts *, char **cause);
+		    const struct probe_opts *, const struct step_context *,
+		    char **cause);
 const char	*worker_domain(const struct worker *);
 int		 worker_fd(const struct worker *);
 

@@ -78,6 +78,17 @@ tap_is "$(status_of stale.test dnssec)" pass "stale.test: dnssec passes"
 tap_is "$(sqlite3 "$tmp/state.db" "select count(*) from steps")" 18 \
     "three checks left 3 x 6 step rows in the state"
 
+# The state carries history: under an injected clock, a policy first seen
+# passing on the 1st has been in testing for 14 days on the 15th.
+hist=(--resolver "$MXLAB_RESOLVER" --trust-anchor "$MXLAB_TRUST_ANCHOR"
+    --ca-file "$MXLAB_CA_FILE" --timeout 5 --state "$tmp/history.db")
+"$mx" "${hist[@]}" --now 2026-12-01T00:00:00 check good.test >/dev/null
+"$mx" "${hist[@]}" --now 2026-12-15T00:00:00 check good.test --json \
+    >"$tmp/later.json"
+tap_like "$(jq -r '.steps[] | select(.id == "enforce") | .findings[0].message' \
+    "$tmp/later.json")" "testing mode since 2026-12-01T00:00:00Z (14 days)" \
+    "enforce: testing period counted from the state, injected clock"
+
 # Usage errors exit 2 before any network work.
 "$mx" "${lab_opts[@]}" check >/dev/null 2>&1
 tap_is "$?" 2 "check without a domain exits 2"
