@@ -8,7 +8,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
 PACKAGES=(
-	gcc meson ninja-build pkg-config
+	gcc clang libclang-rt-14-dev meson ninja-build pkg-config
 	libncurses-dev libssl-dev libcurl4-openssl-dev libldns-dev
 	libssh2-1-dev libsqlite3-dev libjansson-dev zlib1g-dev
 	libcmocka-dev

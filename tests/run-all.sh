@@ -3,12 +3,14 @@
 # machine (as root) to the last line "N passed, N failed".
 #
 # Installs missing packages, builds with -Werror under AddressSanitizer
-# and UBSan, starts the lab, runs the unit, lab and TUI suites, stops the
-# lab.  N counts individual test cases (TAP lines), not programs.
+# and UBSan, starts the lab, runs the unit, lab and TUI suites, runs each
+# fuzz harness under libFuzzer (a clang build) for a few seconds, stops
+# the lab.  N counts individual test cases (TAP lines), not programs.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${MXANCHOR_TEST_BUILD:-$top/build-test}
+fuzzbuild=${MXANCHOR_FUZZ_BUILD:-$top/build-fuzz-test}
 lab=${MXLAB_DIR:-/tmp/mxanchor-lab}
 export MXLAB_DIR=$lab
 
@@ -27,12 +29,28 @@ if [[ ! -f $build/build.ninja ]]; then
 fi
 ninja -C "$build" || die "the build failed"
 
+# The same harnesses under libFuzzer, which needs clang.
+if [[ ! -f $fuzzbuild/build.ninja ]]; then
+	CC=clang meson setup "$fuzzbuild" "$top" -Dwerror=true -Dfuzz=true \
+	    -Dfuzz_seconds="${MXANCHOR_FUZZ_SECONDS:-10}" \
+	    -Db_sanitize=address,undefined -Db_lundef=false >/dev/null ||
+	    die "meson setup of the fuzz build failed"
+fi
+ninja -C "$fuzzbuild" || die "the fuzz build failed"
+
 "$top/tests/lab/start.sh" "$lab" || die "the lab did not start"
 trap '"$top/tests/lab/stop.sh" "$lab" >/dev/null' EXIT
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 meson test -C "$build" --print-errorlogs --num-processes 2 "$@"
+meson test -C "$fuzzbuild" --suite fuzz --print-errorlogs --num-processes 2
+
+# What the fuzzers did, per harness.
+jq -r 'select(.name | test("fuzz-")) | "fuzz \(.name | sub(".*/ "; "")): " +
+	((.stdout + .stderr) | [scan("number_of_executed_units: ([0-9]+)")] |
+	 if length > 0 then "\(.[0][0]) executions (libFuzzer)"
+	 else "see the unit run" end)' "$fuzzbuild/meson-logs/testlog.json"
 
 # Count test cases: TAP lines for TAP tests, one per plain test.  A TAP
 # test that failed without a "not ok" line (a crash) counts one failure.
@@ -45,6 +63,7 @@ summary=$(jq -rs '
 	    elif $t.result != "OK" and $bad == 0 then [$ok, 1]
 	    else [$ok, $bad] end) |
 	"\(map(.[0]) | add) passed, \(map(.[1]) | add) failed"' \
-	"$build/meson-logs/testlog.json") || die "no test log"
+	"$build/meson-logs/testlog.json" \
+	"$fuzzbuild/meson-logs/testlog.json") || die "no test log"
 echo "$summary"
 [[ $summary == *" 0 failed" ]]
