@@ -9,8 +9,8 @@
 #include "xmalloc.h"
 
 static void
-findings_push(struct findings *fs, enum severity sev, const char *code,
-    const char *rfc, char *message)
+findings_push(struct findings *fs, enum severity sev, enum requirement req,
+    const char *code, const char *rfc, char *message)
 {
 	struct finding	*f;
 
@@ -20,6 +20,7 @@ findings_push(struct findings *fs, enum severity sev, const char *code,
 	}
 	f = &fs->v[fs->n++];
 	f->severity = sev;
+	f->req = req;
 	f->code = xstrdup(code);
 	f->rfc = rfc != NULL ? xstrdup(rfc) : NULL;
 	f->message = message;
@@ -35,7 +36,20 @@ findings_add(struct findings *fs, enum severity sev, const char *code,
 	va_start(ap, fmt);
 	xvasprintf(&message, fmt, ap);
 	va_end(ap);
-	findings_push(fs, sev, code, rfc, message);
+	findings_push(fs, sev, REQ_NONE, code, rfc, message);
+}
+
+void
+findings_add_req(struct findings *fs, enum severity sev, enum requirement req,
+    const char *code, const char *rfc, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*message;
+
+	va_start(ap, fmt);
+	xvasprintf(&message, fmt, ap);
+	va_end(ap);
+	findings_push(fs, sev, req, code, rfc, message);
 }
 
 void
@@ -46,7 +60,7 @@ findings_append(struct findings *to, const struct findings *from)
 
 	for (i = 0; i < from->n; i++) {
 		f = &from->v[i];
-		findings_push(to, f->severity, f->code, f->rfc,
+		findings_push(to, f->severity, f->req, f->code, f->rfc,
 		    xstrdup(f->message));
 	}
 }
@@ -103,6 +117,29 @@ severity_parse(const char *s, enum severity *out)
 	for (i = 0; i < sizeof severity_names / sizeof *severity_names; i++) {
 		if (strcmp(s, severity_names[i]) == 0) {
 			*out = (enum severity)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static const char *requirement_names[] = { NULL, "MUST", "SHOULD", "advice" };
+
+const char *
+requirement_name(enum requirement req)
+{
+	return requirement_names[req];
+}
+
+int
+requirement_parse(const char *s, enum requirement *out)
+{
+	size_t	i;
+
+	for (i = 1; i < sizeof requirement_names / sizeof *requirement_names;
+	    i++) {
+		if (strcmp(s, requirement_names[i]) == 0) {
+			*out = (enum requirement)i;
 			return 0;
 		}
 	}

@@ -142,33 +142,26 @@ dns_follow_answer(struct dns_answer *a, ldns_rdf *qname)
 		a->canonical = dns_name_str(name);
 }
 
-struct dns_answer *
-dns_lookup(const struct probe_opts *opts, const char *name,
-    ldns_rr_type type)
+/* Sends one query with res and fills an answer for name/type. */
+static struct dns_answer *
+dns_query(ldns_resolver *res, const char *name, ldns_rr_type type,
+    uint16_t flags)
 {
 	struct dns_answer	*a;
-	ldns_resolver		*res;
 	ldns_rdf		*qname;
 	ldns_status		 s;
 	long long		 start = probe_now_ms();
-	char			*cause = NULL;
 
 	a = xcalloc(1, sizeof *a);
 	a->qname = xstrdup(name);
 	a->qtype = type;
-
 	if ((qname = ldns_dname_new_frm_str(name)) == NULL) {
 		a->error = xprintf("not a valid domain name: %s", name);
 		return a;
 	}
-	if ((res = dns_resolver_new(opts, &cause)) == NULL) {
-		a->error = cause;
-		ldns_rdf_deep_free(qname);
-		return a;
-	}
 
 	s = ldns_resolver_query_status(&a->pkt, res, qname, type,
-	    LDNS_RR_CLASS_IN, LDNS_RD);
+	    LDNS_RR_CLASS_IN, flags);
 	a->elapsed_ms = probe_now_ms() - start;
 
 	if (s != LDNS_STATUS_OK || a->pkt == NULL) {
@@ -184,10 +177,109 @@ dns_lookup(const struct probe_opts *opts, const char *name,
 		    dns_answer_rcode_name(a), a->ad,
 		    ldns_rr_list_rr_count(a->rrs), a->elapsed_ms);
 	}
-
 	ldns_rdf_deep_free(qname);
+	return a;
+}
+
+/* An answer that says why no query could be sent. */
+static struct dns_answer *
+dns_unsent(const char *name, ldns_rr_type type, char *cause)
+{
+	struct dns_answer	*a;
+
+	a = xcalloc(1, sizeof *a);
+	a->qname = xstrdup(name);
+	a->qtype = type;
+	a->error = cause;
+	return a;
+}
+
+struct dns_answer *
+dns_lookup(const struct probe_opts *opts, const char *name,
+    ldns_rr_type type)
+{
+	struct dns_answer	*a;
+	ldns_resolver		*res;
+	char			*cause = NULL;
+
+	if ((res = dns_resolver_new(opts, &cause)) == NULL)
+		return dns_unsent(name, type, cause);
+	a = dns_query(res, name, type, LDNS_RD);
 	ldns_resolver_deep_free(res);
 	return a;
+}
+
+struct dns_answer *
+dns_lookup_at(const struct probe_opts *opts, const char *server,
+    const char *name, ldns_rr_type type)
+{
+	struct probe_opts	 direct = *opts;
+	struct dns_answer	*a;
+	ldns_resolver		*res;
+	char			*cause = NULL;
+
+	direct.resolver = server;
+	if ((res = dns_resolver_new(&direct, &cause)) == NULL)
+		return dns_unsent(name, type, cause);
+	ldns_resolver_set_recursive(res, false);
+	a = dns_query(res, name, type, 0);
+	ldns_resolver_deep_free(res);
+	return a;
+}
+
+struct dns_server *
+dns_zone_servers(const struct probe_opts *opts, const char *zone,
+    size_t *n, char **cause)
+{
+	struct dns_server	*v = NULL;
+	struct dns_answer	*ns, *addr;
+	ldns_rr_type		 types[2] = { LDNS_RR_TYPE_A, LDNS_RR_TYPE_AAAA };
+	char			*host;
+	size_t			 i, j, k;
+
+	*n = 0;
+	ns = dns_lookup(opts, zone, LDNS_RR_TYPE_NS);
+	if (!dns_answer_has_data(ns)) {
+		xasprintf(cause, "no NS records for %s: %s", zone,
+		    ns->answered ? dns_answer_rcode_name(ns) : ns->error);
+		dns_answer_free(ns);
+		return NULL;
+	}
+
+	for (i = 0; i < ldns_rr_list_rr_count(ns->rrs); i++) {
+		host = dns_name_str(ldns_rr_rdf(ldns_rr_list_rr(ns->rrs, i),
+		    0));
+		for (k = 0; k < 2; k++) {
+			addr = dns_lookup(opts, host, types[k]);
+			for (j = 0; addr->rrs != NULL &&
+			    j < ldns_rr_list_rr_count(addr->rrs); j++) {
+				v = xreallocarray(v, *n + 1, sizeof *v);
+				v[*n].name = xstrdup(host);
+				v[*n].addr = ldns_rdf2str(ldns_rr_rdf(
+				    ldns_rr_list_rr(addr->rrs, j), 0));
+				(*n)++;
+			}
+			dns_answer_free(addr);
+		}
+		free(host);
+	}
+	dns_answer_free(ns);
+	if (*n == 0)
+		xasprintf(cause, "the name servers of %s have no address",
+		    zone);
+	return v;
+}
+
+void
+dns_servers_free(struct dns_server *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].addr);
+	}
+	free(v);
 }
 
 void

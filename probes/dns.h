@@ -39,6 +39,22 @@ struct dns_answer *dns_lookup(const struct probe_opts *, const char *name,
 		    ldns_rr_type);
 void		 dns_answer_free(struct dns_answer *);
 
+/*
+ * The same, asked directly of one server ("ADDR" or "ADDR@PORT") without
+ * recursion: for comparing what each authoritative server serves.
+ */
+struct dns_answer *dns_lookup_at(const struct probe_opts *,
+		    const char *server, const char *name, ldns_rr_type);
+
+/* The authoritative servers of a zone: NS names and their addresses. */
+struct dns_server {
+	char	*name;
+	char	*addr;
+};
+struct dns_server *dns_zone_servers(const struct probe_opts *,
+		    const char *zone, size_t *n, char **cause);
+void		 dns_servers_free(struct dns_server *, size_t);
+
 /* NOERROR with at least one RR of the asked type. */
 int		 dns_answer_has_data(const struct dns_answer *);
 /* NXDOMAIN, or NOERROR without RRs of the asked type. */

@@ -129,6 +129,9 @@ step_result_to_json(const struct step_result *r)
 		    "message", f->message);
 		json_object_set_new(jf, "rfc", f->rfc != NULL ?
 		    json_string(f->rfc) : json_null());
+		if (f->req != REQ_NONE)
+			json_object_set_new(jf, "requirement",
+			    json_string(requirement_name(f->req)));
 		json_array_append_new(findings, jf);
 	}
 
@@ -151,22 +154,27 @@ static int
 step_result_findings_from_json(json_t *arr, struct step_result *r,
     char **cause)
 {
-	const char	*sev, *code, *message;
-	enum severity	 severity;
-	json_t		*jf, *rfc;
-	size_t		 i;
+	const char		*sev, *code, *message, *req = NULL;
+	enum severity		 severity;
+	enum requirement	 requirement = REQ_NONE;
+	json_t			*jf, *rfc;
+	size_t			 i;
 
 	json_array_foreach(arr, i, jf) {
 		rfc = NULL;
-		if (json_unpack(jf, "{s:s, s:s, s:s, s?o}", "severity", &sev,
-		    "code", &code, "message", &message, "rfc", &rfc) != 0 ||
+		req = NULL;
+		if (json_unpack(jf, "{s:s, s:s, s:s, s?o, s?s}", "severity",
+		    &sev, "code", &code, "message", &message, "rfc", &rfc,
+		    "requirement", &req) != 0 ||
 		    severity_parse(sev, &severity) != 0 ||
+		    (req != NULL && requirement_parse(req, &requirement) != 0) ||
 		    (rfc != NULL && !json_is_string(rfc) &&
 		    !json_is_null(rfc))) {
 			xasprintf(cause, "finding %zu is malformed", i);
 			return -1;
 		}
-		findings_add(&r->findings, severity, code,
+		findings_add_req(&r->findings, severity,
+		    req != NULL ? requirement : REQ_NONE, code,
 		    json_is_string(rfc) ? json_string_value(rfc) : NULL, "%s",
 		    message);
 	}

@@ -57,6 +57,7 @@ assert_result_equal(const struct step_result *a, const struct step_result *b)
 	for (i = 0; i < a->findings.n; i++) {
 		assert_int_equal(a->findings.v[i].severity,
 		    b->findings.v[i].severity);
+		assert_int_equal(a->findings.v[i].req, b->findings.v[i].req);
 		assert_string_equal(a->findings.v[i].code,
 		    b->findings.v[i].code);
 		assert_string_equal(a->findings.v[i].message,
@@ -249,6 +250,33 @@ test_round_trip_finding_without_rfc(void **state)
 	assert_round_trip(p);
 }
 
+/* The requirement level (MUST, SHOULD, advice) survives, none too. */
+static void
+test_round_trip_requirement(void **state)
+{
+	struct pair		*p = *state;
+	struct step_result	*r = &p->in;
+	json_t			*j;
+
+	step_result_init(r, STEP_MTA_STS);
+	findings_add_req(&r->findings, SEV_ERROR, REQ_MUST, "sts.txt.id",
+	    "RFC 8461 §3.1", "id too long");
+	findings_add_req(&r->findings, SEV_WARN, REQ_SHOULD, "a.b", NULL,
+	    "should");
+	findings_add_req(&r->findings, SEV_INFO, REQ_ADVICE, "c.d", NULL,
+	    "advice");
+	findings_add(&r->findings, SEV_INFO, "e.f", NULL, "plain");
+	assert_round_trip(p);
+
+	j = step_result_to_json(r);
+	assert_string_equal(json_string_value(json_object_get(
+	    json_array_get(json_object_get(j, "findings"), 0),
+	    "requirement")), "MUST");
+	assert_null(json_object_get(json_array_get(json_object_get(j,
+	    "findings"), 3), "requirement"));
+	json_decref(j);
+}
+
 /* Empty lists and every step id and status round-trip. */
 static void
 test_round_trip_every_step_and_status(void **state)
@@ -380,6 +408,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_round_trip_finding_without_rfc, pair_setup,
 		    pair_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_round_trip_requirement, pair_setup, pair_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_round_trip_every_step_and_status, pair_setup,
 		    pair_teardown),
