@@ -142,6 +142,23 @@ dns_follow_answer(struct dns_answer *a, ldns_rdf *qname)
 		a->canonical = dns_name_str(name);
 }
 
+/* "127.0.0.1" or "127.0.0.1@5353", for messages: who did not answer. */
+static char *
+dns_resolver_str(ldns_resolver *res)
+{
+	char	*addr, *s;
+
+	if (ldns_resolver_nameserver_count(res) == 0)
+		return xstrdup("no name server configured");
+	addr = ldns_rdf2str(ldns_resolver_nameservers(res)[0]);
+	if (ldns_resolver_port(res) == 53)
+		s = xprintf("%s", addr);
+	else
+		s = xprintf("%s@%u", addr, ldns_resolver_port(res));
+	free(addr);
+	return s;
+}
+
 /* Sends one query with res and fills an answer for name/type. */
 static struct dns_answer *
 dns_query(ldns_resolver *res, const char *name, ldns_rr_type type,
@@ -151,6 +168,7 @@ dns_query(ldns_resolver *res, const char *name, ldns_rr_type type,
 	ldns_rdf		*qname;
 	ldns_status		 s;
 	long long		 start = probe_now_ms();
+	char			*server;
 
 	a = xcalloc(1, sizeof *a);
 	a->qname = xstrdup(name);
@@ -165,8 +183,10 @@ dns_query(ldns_resolver *res, const char *name, ldns_rr_type type,
 	a->elapsed_ms = probe_now_ms() - start;
 
 	if (s != LDNS_STATUS_OK || a->pkt == NULL) {
-		a->error = xprintf("no answer from resolver: %s",
+		server = dns_resolver_str(res);
+		a->error = xprintf("no answer from %s: %s", server,
 		    ldns_get_errorstr_by_id(s));
+		free(server);
 		log_debug("dns %s/%d: %s", name, type, a->error);
 	} else {
 		a->answered = 1;
@@ -407,8 +427,8 @@ dns_trust_anchor_load(const char *path, char **cause)
 		    s == LDNS_STATUS_SYNTAX_ORIGIN)
 			continue;
 		if (s != LDNS_STATUS_OK) {
-			xasprintf(cause, "%s:%d: %s", path, line,
-			    ldns_get_errorstr_by_id(s));
+			xasprintf(cause, "trust anchor %s, near line %d: %s",
+			    path, line, ldns_get_errorstr_by_id(s));
 			ldns_rr_list_deep_free(anchors);
 			anchors = NULL;
 			break;
@@ -424,7 +444,8 @@ dns_trust_anchor_load(const char *path, char **cause)
 	ldns_rdf_deep_free(prev);
 
 	if (anchors != NULL && ldns_rr_list_rr_count(anchors) == 0) {
-		xasprintf(cause, "%s holds no DS or DNSKEY record", path);
+		xasprintf(cause, "trust anchor %s holds no DS or DNSKEY "
+		    "record", path);
 		ldns_rr_list_deep_free(anchors);
 		anchors = NULL;
 	}

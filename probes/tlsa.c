@@ -155,6 +155,6 @@ char *
 tlsa_zone_line(const char *host, int port, uint8_t usage, uint8_t selector,
     uint8_t mtype, const char *hex)
 {
-	return xprintf("_%d._tcp.%s. IN TLSA %u %u %u %s", port, host, usage,
-	    selector, mtype, hex);
+	return xprintf("_%d._tcp.%s. 3600 IN TLSA %u %u %u %s", port, host,
+	    usage, selector, mtype, hex);
 }

@@ -39,7 +39,7 @@ int	 tlsa_is_empty_digest(const struct tlsa_record *);
 /* 1 when the record's data equals what cert gives for its sel/mtype. */
 int	 tlsa_matches_cert(const struct tlsa_record *, X509 *);
 
-/* Zone-file line: "_25._tcp.HOST. IN TLSA 3 1 1 HEX". */
+/* Zone-file line: "_25._tcp.HOST. 3600 IN TLSA 3 1 1 HEX". */
 char	*tlsa_zone_line(const char *host, int port, uint8_t usage,
 	     uint8_t selector, uint8_t mtype, const char *hex);
 

@@ -18,6 +18,28 @@
 
 static const char *check_marks[] = { "pending", "pass", "warn", "FAIL" };
 
+/* What to publish, verbatim and unwrapped, ready to copy. */
+static void
+check_print_artifacts(const struct step_result *r)
+{
+	const struct artifact	*a;
+	const char		*line;
+	size_t			 i, len;
+
+	for (i = 0; i < r->nartifacts; i++) {
+		a = &r->artifacts[i];
+		if (strcmp(a->kind, "text") == 0)
+			continue;
+		printf("      publish: %s\n", a->name);
+		for (line = a->content; *line != '\0'; line += len) {
+			len = strcspn(line, "\n");
+			printf("        %.*s\n", (int)len, line);
+			if (line[len] == '\n')
+				len++;
+		}
+	}
+}
+
 static void
 check_print_text(const struct check *c)
 {
@@ -41,6 +63,8 @@ check_print_text(const struct check *c)
 				printf(" [%s]", f->rfc);
 			printf("\n");
 		}
+		if (r->status != STEP_PASS)
+			check_print_artifacts(r);
 	}
 }
 
@@ -143,7 +167,19 @@ cmd_check(struct cli_options *opts, int argc, char **argv)
 	} else
 		check_print_text(c);
 
-	rc = check_exit_code(c) != 0 ? EXIT_FAILED : EXIT_CLEAN;
+	switch (check_exit_code(c)) {
+	case CHECK_FAILED:
+		rc = EXIT_FAILED;
+		break;
+	case CHECK_UNTESTED:
+		fprintf(stderr, "mxanchor: %s could not be checked: %s\n",
+		    domain, c->obs->mx->error);
+		rc = EXIT_USAGE;
+		break;
+	default:
+		rc = EXIT_CLEAN;
+		break;
+	}
 	if (!opts->no_state && !opts->read_only && check_record(opts, c) != 0)
 		rc = EXIT_USAGE;
 	check_free(c);

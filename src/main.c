@@ -5,6 +5,8 @@
  * a command without a terminal.  Usage errors exit with 2, before any
  * network work starts.
  */
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -130,6 +132,8 @@ cli_domain(const char *arg)
 	}
 	if (len == 0 || len > 253 || d[0] == '.' || strstr(d, "..") != NULL)
 		cli_usage_error("not a domain name: %s", arg);
+	if (strchr(d, '.') == NULL)
+		cli_usage_error("not a mail domain (no dot): %s", arg);
 	return d;
 }
 
@@ -156,12 +160,29 @@ cli_check_probe_options(const struct cli_options *opts)
 		cli_usage_error("cannot read CA file %s", opts->probe.ca_file);
 }
 
+/*
+ * The default path's folders are created as needed; a path the operator
+ * typed must be in a folder that exists, so a typo does not grow folders.
+ */
 char *
 cli_state_path(const struct cli_options *opts)
 {
-	if (opts->state_path != NULL)
-		return xstrdup(opts->state_path);
-	return state_default_path();
+	struct stat	 sb;
+	char		*dir, *slash;
+
+	if (opts->state_path == NULL)
+		return state_default_path();
+
+	dir = xstrdup(opts->state_path);
+	if ((slash = strrchr(dir, '/')) != NULL) {
+		*slash = '\0';
+		if (*dir != '\0' && (stat(dir, &sb) != 0 ||
+		    !S_ISDIR(sb.st_mode)))
+			cli_usage_error("no such folder for the state file: %s",
+			    dir);
+	}
+	free(dir);
+	return xstrdup(opts->state_path);
 }
 
 /* Handles one global option; returns 0 when c was not one. */
@@ -241,11 +262,12 @@ cli_getopt(int argc, char **argv, const struct option *cmd_options,
 	memset(&all[n], 0, sizeof all[n]);
 
 	/* "-" keeps non-options in place and returns them as code 1. */
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "-hVv:", all, NULL)) != -1) {
-		if (c == '?' || c == ':') {
-			fprintf(stderr, "Try 'mxanchor --help'.\n");
-			exit(EXIT_USAGE);
-		}
+		if (c == '?' || c == ':')
+			cli_usage_error("%s option: %s", c == ':' ?
+			    "missing argument for" : "unknown",
+			    argv[optind - 1]);
 		if (!cli_global_option(c, opts))
 			return c;
 	}
@@ -306,6 +328,8 @@ main(int argc, char **argv)
 			    "DOMAIN, not also %s", optarg);
 		if ((cmd = command_find(optarg)) != NULL)
 			break;
+		if (strchr(optarg, '.') == NULL)
+			cli_usage_error("unknown command: %s", optarg);
 		domain = cli_domain(optarg);
 	}
 

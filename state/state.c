@@ -1043,6 +1043,36 @@ state_domain_list_free(struct state_domain *list, size_t n)
 }
 
 int
+state_domain_remove(struct state *s, const char *domain, char **cause)
+{
+	char	*name;
+	int	 ret = -1;
+
+	if ((name = state_domain_name(domain, cause)) == NULL)
+		return -1;
+	if (state_begin_write(s, cause) != 0)
+		goto out;
+
+	/* Steps, observation and events go with it (ON DELETE CASCADE). */
+	if (state_run(s, cause, "DELETE FROM domains WHERE name = ?", "t",
+	    name) != 0) {
+		state_rollback(s);
+		goto out;
+	}
+	if (sqlite3_changes(s->db) != 1) {
+		state_cause(cause, "domain %s is not in state file %s", name,
+		    s->path);
+		state_rollback(s);
+		goto out;
+	}
+	ret = state_commit(s, cause);
+
+out:
+	free(name);
+	return ret;
+}
+
+int
 state_set_cursor(struct state *s, const char *domain, const char *step_id,
     char **cause)
 {

@@ -90,6 +90,9 @@ void	state_domain_free(struct state_domain *);
 void	state_domain_list_free(struct state_domain *, size_t);
 
 /* step_id NULL clears the cursor.  Fails when the domain is not there. */
+/* Removes the domain with its steps, observation and events. */
+int	state_domain_remove(struct state *, const char *domain, char **cause);
+
 int	state_set_cursor(struct state *, const char *domain,
 	    const char *step_id, char **cause);
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "dns.h"
 #include "clock.h"
 #include "log.h"
 #include "observe.h"
@@ -30,6 +31,30 @@ check_progress(void *p, const char *what)
 	pthread_mutex_unlock(&cp->lock);
 }
 
+/*
+ * Whether the inventory leaves anything to judge.  A domain that does not
+ * exist, or whose MX records could not be looked up at all, has no mail
+ * hosts; every later step would only judge the parent zone or an empty
+ * list, so they are marked as not checked instead.
+ */
+static int
+check_blocked(const struct check *c, struct step_result *r)
+{
+	const struct dns_answer	*mx = c->obs->mx;
+
+	if (mx != NULL && mx->answered && mx->rcode == LDNS_RCODE_NXDOMAIN) {
+		step_result_set(r, STEP_PENDING, "not checked: %s does not "
+		    "exist", c->domain);
+		return 1;
+	}
+	if (mx == NULL || !mx->answered) {
+		step_result_set(r, STEP_PENDING, "not checked: the resolver "
+		    "did not answer");
+		return 1;
+	}
+	return 0;
+}
+
 struct check *
 check_run(const char *domain, const struct probe_opts *opts,
     const struct step_context *ctx, check_progress_fn fn, void *arg)
@@ -53,6 +78,8 @@ check_run(const char *domain, const struct probe_opts *opts,
 
 	for (i = 0; i < STEP_COUNT; i++) {
 		step_result_init(&c->results[i], (enum step_id)i);
+		if (i > STEP_INVENTORY && check_blocked(c, &c->results[i]))
+			continue;
 		step_table[i]->evaluate(c->obs, ctx != NULL ? ctx : &none,
 		    c->results, &c->results[i]);
 		log_debug("check %s: %s %s", domain, step_table[i]->name,
@@ -83,8 +110,10 @@ check_exit_code(const struct check *c)
 
 	for (i = 0; i < STEP_COUNT; i++)
 		if (c->results[i].status == STEP_FAIL)
-			return 1;
-	return 0;
+			return CHECK_FAILED;
+	if (c->obs->mx == NULL || !c->obs->mx->answered)
+		return CHECK_UNTESTED;
+	return CHECK_CLEAN;
 }
 
 json_t *

@@ -35,7 +35,14 @@ struct check	*check_run(const char *domain, const struct probe_opts *,
 		    void *arg);
 void		 check_free(struct check *);
 
-/* 0 when no step failed, 1 when one did (the CLI's exit code). */
+/*
+ * CHECK_FAILED when a step failed; CHECK_UNTESTED when nothing could be
+ * checked because the resolver did not answer (the CLI then exits 2, so
+ * that cron does not take silence for success); else CHECK_CLEAN.
+ */
+#define CHECK_CLEAN	0
+#define CHECK_FAILED	1
+#define CHECK_UNTESTED	2
 int		 check_exit_code(const struct check *);
 
 /* {"domain":..., "checked":..., "steps":[step results]} */

@@ -320,6 +320,13 @@ observe_domain(const char *domain, const struct probe_opts *opts,
 
 	parallel_for(OBSERVE_WAVE1_JOBS, observe_wave1, &run);
 
+	/* Nothing answered: later waves would only wait as long again. */
+	if (!o->soa->answered && !o->mx->answered) {
+		o->zone = xstrdup(o->domain);
+		o->elapsed_ms = probe_now_ms() - start;
+		return o;
+	}
+
 	o->zone = observe_zone(o);
 	observe_hosts(o);
 	if (o->nhosts > 1)

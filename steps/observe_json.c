@@ -20,7 +20,8 @@ observe_json_rrs(const struct dns_answer *a)
 	if (a == NULL || a->rrs == NULL)
 		return rrs;
 	for (i = 0; i < ldns_rr_list_rr_count(a->rrs); i++) {
-		s = ldns_rr2str(ldns_rr_list_rr(a->rrs, i));
+		s = ldns_rr2str_fmt(ldns_output_format_nocomments,
+		    ldns_rr_list_rr(a->rrs, i));
 		if (s != NULL) {
 			/* ldns ends every RR with a newline. */
 			s[strcspn(s, "\n")] = '\0';

@@ -31,7 +31,7 @@ dnssec_ds_lines(const struct dns_answer *dnskey)
 {
 	struct strbuf	 b = { NULL, 0, 0 };
 	ldns_rr		*key, *ds;
-	char		*s;
+	char		*s, *p;
 	size_t		 i;
 
 	for (i = 0; i < ldns_rr_list_rr_count(dnskey->rrs); i++) {
@@ -41,8 +41,14 @@ dnssec_ds_lines(const struct dns_answer *dnskey)
 			continue;
 		if ((ds = ldns_key_rr2ds(key, LDNS_SHA256)) == NULL)
 			continue;
-		if ((s = ldns_rr2str(ds)) != NULL)
+		s = ldns_rr2str_fmt(ldns_output_format_nocomments, ds);
+		if (s != NULL) {
+			/* One space between fields, as in our other records. */
+			for (p = s; *p != '\0'; p++)
+				if (*p == '\t')
+					*p = ' ';
 			strbuf_printf(&b, "%s", s);
+		}
 		free(s);
 		ldns_rr_free(ds);
 	}

@@ -74,6 +74,33 @@ inventory_hosts(const struct observation *o, struct step_result *r)
 }
 
 static void
+inventory_verdict(const struct observation *o, struct step_result *r,
+    size_t naddrs)
+{
+	const char	*hosts = o->nhosts == 1 ? "" : "s";
+	const char	*addrs = naddrs == 1 ? "" : "es";
+	size_t		 untested = 0, i;
+
+	for (i = 0; i < r->findings.n; i++)
+		if (strcmp(r->findings.v[i].code, "inventory.untested") == 0)
+			untested++;
+
+	if (findings_count(&r->findings, SEV_ERROR) > 0)
+		step_result_set(r, STEP_FAIL, "%zu MX host%s, some unusable",
+		    o->nhosts, hosts);
+	else if (untested > 0)
+		step_result_set(r, STEP_WARN, "%zu MX host%s, %zu of %zu "
+		    "address%s could not be tested", o->nhosts, hosts,
+		    untested, naddrs, addrs);
+	else if (o->hosts[0].implicit)
+		step_result_set(r, STEP_WARN, "no MX records; the domain's "
+		    "own address%s reachable", addrs);
+	else
+		step_result_set(r, STEP_PASS, "%zu MX host%s, %zu address%s "
+		    "reachable", o->nhosts, hosts, naddrs, addrs);
+}
+
+static void
 inventory_evaluate(const struct observation *o,
     const struct step_context *ctx, const struct step_result *earlier,
     struct step_result *r)
@@ -120,17 +147,7 @@ inventory_evaluate(const struct observation *o,
 	step_result_artifact(r, "MX hosts and addresses", "text", table);
 	free(table);
 
-	if (findings_count(&r->findings, SEV_ERROR) > 0)
-		step_result_set(r, STEP_FAIL, "%zu MX host%s, some unusable",
-		    o->nhosts, o->nhosts == 1 ? "" : "s");
-	else if (findings_count(&r->findings, SEV_WARN) > 0)
-		step_result_set(r, STEP_WARN, "%zu MX host%s, %zu address%s, "
-		    "not all tested", o->nhosts, o->nhosts == 1 ? "" : "s",
-		    naddrs, naddrs == 1 ? "" : "es");
-	else
-		step_result_set(r, STEP_PASS, "%zu MX host%s, %zu address%s "
-		    "reachable", o->nhosts, o->nhosts == 1 ? "" : "s",
-		    naddrs, naddrs == 1 ? "" : "es");
+	inventory_verdict(o, r, naddrs);
 }
 
 const struct step step_inventory = {

@@ -53,21 +53,32 @@ mta_sts_txt_record(const char *domain, time_t now)
 
 	gmtime_r(&now, &tm);
 	strftime(id, sizeof id, "%Y%m%dT%H%M%S", &tm);
-	return xprintf("_mta-sts.%s. IN TXT \"v=STSv1; id=%s\"", domain, id);
+	return xprintf("_mta-sts.%s. 3600 IN TXT \"v=STSv1; id=%s\"\n", domain,
+	    id);
 }
 
+/*
+ * What to publish, only when something must change: the policy (in the
+ * mode it is in, testing for a new one) for the MX hosts seen now, then a
+ * TXT record with a new id, which tells senders to fetch the policy again.
+ */
 static void
-mta_sts_artifacts(const struct observation *o, struct step_result *r)
+mta_sts_artifacts(const struct observation *o, struct step_result *r,
+    const char *mode, int policy)
 {
-	char	*s;
+	char	*s, *name;
 
-	s = mta_sts_policy_text(o, "testing", 86400);
-	step_result_artifact(r, "Policy file for https://mta-sts.<domain>"
-	    "/.well-known/mta-sts.txt (testing)", "file", s);
-	free(s);
+	if (policy) {
+		s = mta_sts_policy_text(o, mode, 86400);
+		name = xprintf("Policy file for https://mta-sts.%s/"
+		    ".well-known/mta-sts.txt (%s)", o->domain, mode);
+		step_result_artifact(r, name, "file", s);
+		free(name);
+		free(s);
+	}
 	s = mta_sts_txt_record(o->domain, clock_now());
-	step_result_artifact(r, "TXT record (publish after the policy "
-	    "file)", "zone", s);
+	step_result_artifact(r, policy ? "TXT record (publish after the "
+	    "policy file)" : "TXT record", "zone", s);
 	free(s);
 }
 
@@ -174,6 +185,18 @@ mta_sts_hosts(const struct observation *o, const struct sts_policy *policy,
 	}
 }
 
+/* Does any MX host fall outside the policy's patterns? */
+static int
+mta_sts_uncovered(const struct observation *o, const struct sts_policy *p)
+{
+	size_t	i;
+
+	for (i = 0; i < o->nhosts; i++)
+		if (sts_policy_covers(p, o->hosts[i].name) == NULL)
+			return 1;
+	return 0;
+}
+
 static void
 mta_sts_evaluate(const struct observation *o,
     const struct step_context *ctx, const struct step_result *earlier,
@@ -183,7 +206,6 @@ mta_sts_evaluate(const struct observation *o,
 	struct sts_policy		 policy;
 	int				 txt_ok, usable;
 
-	mta_sts_artifacts(o, r);
 	if (o->sts_txt == NULL || !o->sts_txt->answered ||
 	    o->sts_a == NULL || !o->sts_a->answered) {
 		findings_add(&r->findings, SEV_WARN, "sts.lookup", NULL,
@@ -193,6 +215,7 @@ mta_sts_evaluate(const struct observation *o,
 	}
 	txt_ok = mta_sts_txt(o, r) == 0;
 	if (mta_sts_fetch(o, r) != 0) {
+		mta_sts_artifacts(o, r, "testing", 1);
 		step_result_set(r, STEP_FAIL, "policy not available");
 		return;
 	}
@@ -201,6 +224,13 @@ mta_sts_evaluate(const struct observation *o,
 	    0;
 	if (usable)
 		mta_sts_hosts(o, &policy, r);
+
+	if (!usable || mta_sts_uncovered(o, &policy))
+		mta_sts_artifacts(o, r, usable &&
+		    policy.mode != STS_MODE_NONE ? policy.mode_raw :
+		    "testing", 1);
+	else if (!txt_ok)
+		mta_sts_artifacts(o, r, NULL, 0);
 
 	if (!txt_ok || !usable ||
 	    findings_count(&r->findings, SEV_ERROR) > 0)
@@ -219,7 +249,7 @@ mta_sts_evaluate(const struct observation *o,
 const struct step step_mta_sts = {
 	.id = STEP_MTA_STS,
 	.name = "mta-sts",
-	.title = "MTA-STS (testing)",
+	.title = "MTA-STS",
 	.help = mta_sts_help,
 	.evaluate = mta_sts_evaluate,
 };

@@ -28,11 +28,6 @@ tls_rpt_evaluate(const struct observation *o,
 	char			**records, *s;
 	size_t			  i, n;
 
-	s = xprintf("_smtp._tls.%s. IN TXT \"v=TLSRPTv1; "
-	    "rua=mailto:tlsrpt@%s\"", o->domain, o->domain);
-	step_result_artifact(r, "TXT record (edit the mailbox)", "zone", s);
-	free(s);
-
 	if (o->tlsrpt_txt == NULL || !o->tlsrpt_txt->answered) {
 		findings_add(&r->findings, SEV_WARN, "tlsrpt.lookup", NULL,
 		    "could not look up _smtp._tls.%s", o->domain);
@@ -42,6 +37,11 @@ tls_rpt_evaluate(const struct observation *o,
 
 	records = dns_answer_txt(o->tlsrpt_txt, &n);
 	if (tlsrpt_txt_select(records, n, &txt, &r->findings) != 0) {
+		s = xprintf("_smtp._tls.%s. 3600 IN TXT \"v=TLSRPTv1; "
+		    "rua=mailto:tlsrpt@%s\"\n", o->domain, o->domain);
+		step_result_artifact(r, "TXT record (edit the mailbox)",
+		    "zone", s);
+		free(s);
 		step_result_set(r, STEP_FAIL, "no usable TLS-RPT record");
 		dns_strv_free(records, n);
 		return;

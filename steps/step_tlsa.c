@@ -211,6 +211,18 @@ tlsa_report_smtp(const char *host, const struct smtp_result *s,
 	}
 }
 
+/* Did any address of the host hand over a certificate? */
+static int
+tlsa_host_served(const struct mx_host *h)
+{
+	size_t	i;
+
+	for (i = 0; i < h->naddrs; i++)
+		if (h->addrs[i].smtp.leaf != NULL)
+			return 1;
+	return 0;
+}
+
 /* What the TLSA RRset lookup itself says; returns 0 when usable. */
 static int
 tlsa_check_rrset(const struct mx_host *h, struct step_result *r)
@@ -232,8 +244,10 @@ tlsa_check_rrset(const struct mx_host *h, struct step_result *r)
 	}
 	if (dns_answer_is_nodata(a)) {
 		findings_add(&r->findings, SEV_ERROR, "tlsa.missing",
-		    RFC_TLSA_SMTP, "%s has no TLSA record at _25._tcp.%s; "
-		    "publish the record below", h->name, h->name);
+		    RFC_TLSA_SMTP, "%s has no TLSA record at _25._tcp.%s; %s",
+		    h->name, h->name, tlsa_host_served(h) ? "publish the "
+		    "record below" : "mxanchor could not reach the host to "
+		    "compute one");
 		return -1;
 	}
 	if (!a->ad) {
@@ -293,34 +307,8 @@ tlsa_records_to_publish(const struct observation *o)
 }
 
 static void
-tlsa_evaluate(const struct observation *o, const struct step_context *ctx,
-    const struct step_result *earlier, struct step_result *r)
+tlsa_verdict(struct step_result *r)
 {
-	char	*records;
-	size_t	 i;
-
-	records = tlsa_records_to_publish(o);
-	if (*records != '\0')
-		step_result_artifact(r, "TLSA records for the keys served now",
-		    "zone", records);
-	free(records);
-
-	if (earlier[STEP_DNSSEC].status == STEP_FAIL ||
-	    earlier[STEP_DNSSEC].status == STEP_PENDING) {
-		findings_add(&r->findings, SEV_INFO, "tlsa.needs-dnssec",
-		    RFC_TLSA_SEC, "TLSA records only count in a signed zone "
-		    "with a chain of trust; finish the DNSSEC step first");
-		step_result_set(r, STEP_PENDING, "waiting for DNSSEC");
-		return;
-	}
-	if (o->nhosts == 0) {
-		step_result_set(r, STEP_PENDING, "no MX hosts to check");
-		return;
-	}
-
-	for (i = 0; i < o->nhosts; i++)
-		tlsa_check_host(&o->hosts[i], r);
-
 	if (findings_count(&r->findings, SEV_ERROR) > 0)
 		step_result_set(r, STEP_FAIL, "TLSA does not match every MX");
 	else if (findings_count(&r->findings, SEV_WARN) > 0)
@@ -329,6 +317,35 @@ tlsa_evaluate(const struct observation *o, const struct step_context *ctx,
 	else
 		step_result_set(r, STEP_PASS, "TLSA matches the key of every "
 		    "MX address");
+}
+
+static void
+tlsa_evaluate(const struct observation *o, const struct step_context *ctx,
+    const struct step_result *earlier, struct step_result *r)
+{
+	char	*records;
+	size_t	 i;
+
+	if (earlier[STEP_DNSSEC].status == STEP_FAIL ||
+	    earlier[STEP_DNSSEC].status == STEP_PENDING) {
+		findings_add(&r->findings, SEV_INFO, "tlsa.needs-dnssec",
+		    RFC_TLSA_SEC, "TLSA records only count in a signed zone "
+		    "with a chain of trust; finish the DNSSEC step first");
+		step_result_set(r, STEP_PENDING, "waiting for DNSSEC");
+	} else if (o->nhosts == 0)
+		step_result_set(r, STEP_PENDING, "no MX hosts to check");
+	else {
+		for (i = 0; i < o->nhosts; i++)
+			tlsa_check_host(&o->hosts[i], r);
+		tlsa_verdict(r);
+	}
+
+	/* Records to publish, unless what is published already works. */
+	records = tlsa_records_to_publish(o);
+	if (r->status != STEP_PASS && *records != '\0')
+		step_result_artifact(r, "TLSA records for the keys served now",
+		    "zone", records);
+	free(records);
 }
 
 const struct step step_tlsa = {

@@ -54,6 +54,9 @@ jq -r 'select(.name | test("fuzz-")) | "fuzz \(.name | sub(".*/ "; "")): " +
 
 # Count test cases: TAP lines for TAP tests, one per plain test.  A TAP
 # test that failed without a "not ok" line (a crash) counts one failure.
+"$top/tests/lab/stop.sh" "$lab" >/dev/null
+trap - EXIT
+
 summary=$(jq -rs '
 	map(. as $t | ($t.stdout // "") | split("\n") as $lines |
 	    ([$lines[] | select(test("^ok "))] | length) as $ok |

@@ -71,6 +71,7 @@ app_free(struct app *app)
 	state_domain_list_free(app->domains, app->ndomains);
 	app_domain_free(app->dom);
 	free(app->message);
+	free(app->confirm_remove);
 	memset(app, 0, sizeof *app);
 }
 
@@ -233,6 +234,25 @@ app_domain_add(struct app *app, const char *input)
 	app_domain_open(app, name);
 	free(name);
 	return 0;
+}
+
+void
+app_domain_remove(struct app *app, const char *name)
+{
+	char	*cause = NULL;
+
+	if (app->read_only) {
+		app_message(app, 1, "read-only: nothing is removed");
+		return;
+	}
+	if (state_domain_remove(app->state, name, &cause) != 0) {
+		app_state_error(app, "cannot remove the domain", cause);
+		return;
+	}
+	app_message(app, 0, "removed %s", name);
+	app_list_load(app);
+	if (app->list_sel > 0 && app->list_sel >= app->ndomains)
+		app->list_sel = app->ndomains - 1;
 }
 
 /* Parses a stored result; on failure the step keeps what it had. */

@@ -119,6 +119,9 @@ struct app {
 	char			*message;
 	int			 message_error;
 
+	/* A domain waiting for y to be removed, or NULL. */
+	char			*confirm_remove;
+
 	/* The one-line input prompt (adding a domain). */
 	int			 prompting;
 	char			 input[256];
@@ -135,6 +138,8 @@ void	app_message_clear(struct app *);
 
 /* Reads the domain list from the state, keeping the selection by name. */
 void	app_list_load(struct app *);
+/* Removes a domain and its history from the state (after a y). */
+void	app_domain_remove(struct app *, const char *);
 /* Adds (unless read-only) and opens a domain; 0, or -1 with a message. */
 int	app_domain_add(struct app *, const char *name);
 /* Shows the stored results at once, then starts a check. */

@@ -55,7 +55,7 @@ bars_progress(struct app *app)
 	return xprintf("%s checking %s: %s%s  %.1f s",
 	    theme_spinner(app->frame), worker_domain(app->worker),
 	    p->what != NULL ? p->what : "starting", count,
-	    p->elapsed_ms / 1000.0);
+	    worker_elapsed_ms(app->worker) / 1000.0);
 }
 
 void

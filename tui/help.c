@@ -21,6 +21,8 @@ static const struct {
 	{ "J K PgUp PgDn", "scroll the detail (Space, b too)" },
 	{ "h Left Bksp Esc", "back to the steps, then to the domain list" },
 	{ "a", "add a domain (domain list)" },
+	{ "D", "remove a domain and its history (asks first)" },
+	{ "w", "write the step's records to mxanchor-DOMAIN-STEP.txt" },
 	{ "r", "check the domain again (runs in the background)" },
 	{ "Ctrl-L", "redraw the screen" },
 	{ "?", "this help" },

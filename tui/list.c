@@ -29,6 +29,7 @@ static const struct bars_hint list_hints[] = {
 	{ "j/k", "move" },
 	{ "Enter", "open" },
 	{ "a", "add domain" },
+	{ "D", "remove" },
 	{ "r", "check" },
 	{ "?", "help" },
 	{ "q", "quit" },
@@ -150,7 +151,14 @@ list_draw(struct app *app)
 	if (app->dirty & APP_DIRTY_STATUS) {
 		if (app->prompting)
 			prompt_draw(app);
-		else {
+		else if (app->confirm_remove != NULL) {
+			idle = xprintf("Remove %s and its whole history? "
+			    "y to remove, any other key keeps it",
+			    app->confirm_remove);
+			text_put(app->layout.status_y, 0, l->cols,
+			    theme_attr(THEME_ERROR), idle, 1);
+			free(idle);
+		} else {
 			idle = xprintf("%zu domain%s", app->ndomains,
 			    app->ndomains == 1 ? "" : "s");
 			bars_status(app, idle);
@@ -211,6 +219,13 @@ list_key(struct app *app, int key)
 			return APP_KEY_IGNORED;
 		app_check_start(app, app->domains[app->list_sel].name);
 		break;
+	case 'D':
+		if (n == 0)
+			return APP_KEY_IGNORED;
+		free(app->confirm_remove);
+		app->confirm_remove = xstrdup(app->domains[app->list_sel].name);
+		app->dirty |= APP_DIRTY_STATUS;
+		return APP_KEY_HANDLED;
 	default:
 		return APP_KEY_IGNORED;
 	}

@@ -245,6 +245,22 @@ tui_draw(struct app *app)
 	refresh();
 }
 
+/* The answer to "remove this domain?": only y removes. */
+static int
+tui_confirm_remove(struct app *app, int key)
+{
+	char	*name = app->confirm_remove;
+
+	app->confirm_remove = NULL;
+	if (key == 'y' || key == 'Y')
+		app_domain_remove(app, name);
+	else
+		app_message(app, 0, "kept %s", name);
+	free(name);
+	app->dirty |= APP_DIRTY_BODY|APP_DIRTY_STATUS;
+	return APP_KEY_HANDLED;
+}
+
 static int
 tui_key(struct app *app, int key)
 {
@@ -259,6 +275,8 @@ tui_key(struct app *app, int key)
 	}
 	if (app->prompting)
 		return prompt_key(app, key);
+	if (app->confirm_remove != NULL)
+		return tui_confirm_remove(app, key);
 
 	app_message_clear(app);
 	if (key == 'q')

@@ -14,8 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "atomic.h"
 #include "bars.h"
 #include "clock.h"
+#include "strbuf.h"
 #include "text.h"
 #include "theme.h"
 #include "view.h"
@@ -26,6 +28,7 @@ static const struct bars_hint view_hints[] = {
 	{ "Tab", "detail" },
 	{ "J/K", "scroll" },
 	{ "r", "re-check" },
+	{ "w", "write records" },
 	{ "h", "domains" },
 	{ "?", "help" },
 	{ "q", "quit" },
@@ -316,6 +319,41 @@ view_step_key(struct app *app, int key)
 	return -1;
 }
 
+/*
+ * Writes the step's records and files, unwrapped, to mxanchor-DOMAIN-STEP
+ * in the current folder: a terminal cannot copy a wrapped line whole.
+ */
+static void
+view_write_artifacts(struct app *app)
+{
+	const struct step_result	*r = &app->dom->results[app->step];
+	const struct artifact		*a;
+	struct strbuf			 b = { NULL, 0, 0 };
+	char				*path, *cause = NULL;
+	size_t				 i;
+
+	for (i = 0; i < r->nartifacts; i++) {
+		a = &r->artifacts[i];
+		strbuf_printf(&b, "; %s\n%s%s\n", a->name, a->content,
+		    a->content[0] != '\0' &&
+		    a->content[strlen(a->content) - 1] != '\n' ? "\n" : "");
+	}
+	if (b.len == 0) {
+		app_message(app, 0, "nothing to publish for this step");
+		return;
+	}
+
+	path = xprintf("mxanchor-%s-%s.txt", app->dom->name,
+	    step_table[app->step]->name);
+	if (atomic_write(path, b.s, b.len, 0644, &cause) != 0) {
+		app_message(app, 1, "%s", cause);
+		free(cause);
+	} else
+		app_message(app, 0, "wrote %s", path);
+	free(path);
+	strbuf_free(&b);
+}
+
 int
 view_key(struct app *app, int key)
 {
@@ -369,6 +407,9 @@ view_key(struct app *app, int key)
 		break;
 	case 'r':
 		app_check_start(app, app->dom->name);
+		break;
+	case 'w':
+		view_write_artifacts(app);
 		break;
 	case 27:	/* Escape */
 	case KEY_LEFT:

@@ -186,6 +186,12 @@ worker_running(void)
 	return atomic_load(&worker_threads);
 }
 
+long long
+worker_elapsed_ms(const struct worker *w)
+{
+	return probe_now_ms() - w->started_ms;
+}
+
 const char *
 worker_domain(const struct worker *w)
 {

@@ -46,6 +46,8 @@ struct worker	*worker_start(const char *domain,
 		    const struct probe_opts *, const struct step_context *,
 		    char **cause);
 const char	*worker_domain(const struct worker *);
+/* Time since the check started, for a clock that ticks while it waits. */
+long long	 worker_elapsed_ms(const struct worker *);
 int		 worker_fd(const struct worker *);
 
 /* Fills *p; returns 1 when the check is done, 0 while it runs. */

@@ -48,9 +48,10 @@ tap_is "$(status_of good.test enforce)" pending \
 . "$MXLAB_SCENARIOS/good.test.env"
 tap_like "$(messages_of good.test tlsa)" "3 1 1 matches" \
     "good.test: the 3 1 1 record matches"
-tap_like "$(jq -r '.steps[] | select(.id == "tlsa") | .artifacts[].content' \
-    "$tmp/good.test.json")" "_25._tcp.mx.good.test. IN TLSA 3 1 1 $SERVED_311" \
-    "good.test: TLSA artifact carries the served key's digest"
+tap_is "$(jq -r '[.steps[] | select(.status == "pass") | .id as $id |
+    .artifacts[] | select(.kind != "text") | $id] | unique | join(",")' \
+    "$tmp/good.test.json")" "" \
+    "good.test: nothing to publish on steps that pass"
 
 # unsigned.test: the zone has no DNSSEC at all.
 run_check unsigned.test
@@ -73,6 +74,10 @@ tap_like "$msg" "mx.stale.test" "stale.test: names the MX host"
 tap_like "$msg" "$PUBLISHED_311" "stale.test: shows the published digest"
 tap_like "$msg" "$SERVED_311" "stale.test: shows the served digest"
 tap_is "$(status_of stale.test dnssec)" pass "stale.test: dnssec passes"
+tap_is "$(jq -r '.steps[] | select(.id == "tlsa") | .artifacts[].content' \
+    "$tmp/stale.test.json")" \
+    "_25._tcp.mx.stale.test. 3600 IN TLSA 3 1 1 $SERVED_311" \
+    "stale.test: offers the record for the served key, ready to paste"
 
 # The results are kept in the state, one row per step.
 tap_is "$(sqlite3 "$tmp/state.db" "select count(*) from steps")" 18 \
@@ -99,17 +104,35 @@ tap_is "$?" 2 "a missing trust anchor exits 2"
 "$mx" "${lab_opts[@]}" check 'bad domain!' >/dev/null 2>&1
 tap_is "$?" 2 "a malformed domain exits 2"
 
-# A resolver that does not answer: the check ends, saying what it could
-# not test, instead of hanging or calling the domain broken.
+# A resolver that does not answer: the check ends after one wait, says
+# what it could not test, and exits 2 so that cron does not take silence
+# for success.
 "$mx" --resolver 127.0.59.9 --trust-anchor "$MXLAB_TRUST_ANCHOR" \
     --timeout 1 --no-state check good.test --json >"$tmp/dead.json" \
     2>"$tmp/dead.err"
 rc=$?
-tap_is "$rc" 0 "dead resolver: nothing fails, nothing passes"
-tap_is "$(jq -r '.steps[0].status' "$tmp/dead.json")" pending \
-    "dead resolver: inventory pending"
+tap_is "$rc" 2 "dead resolver: exit 2"
+tap_like "$(cat "$tmp/dead.err")" "no answer from 127.0.59.9" \
+    "dead resolver: stderr names the resolver"
+tap_is "$(jq -r '[.steps[].status] | unique | join(",")' "$tmp/dead.json")" \
+    pending "dead resolver: every step pending"
 tap_like "$(jq -r '.steps[0].findings[0].message' "$tmp/dead.json")" \
     "could not look up" "dead resolver: says it could not look up"
+tap_result $(( $(jq -r .ms "$tmp/dead.json") < 2500 ? 0 : 1 )) \
+    "dead resolver: one wait, not one per wave"
+
+# A domain that does not exist: inventory fails, nothing else is judged
+# (not the parent zone's DNSSEC, not an MTA-STS policy for no host).
+run_check nosuch.test
+tap_is "$rc" 1 "nosuch.test: exit 1"
+tap_is "$(status_of nosuch.test inventory)" fail \
+    "nosuch.test: inventory fails"
+tap_like "$(jq -r '.steps[0].findings[0].message' "$tmp/nosuch.test.json")" \
+    "does not exist" "nosuch.test: says it does not exist"
+tap_is "$(jq -r '[.steps[1:][] | .status] | unique | join(",")' \
+    "$tmp/nosuch.test.json")" pending "nosuch.test: later steps pending"
+tap_is "$(jq -r '[.steps[1:][] | .artifacts[]] | length' \
+    "$tmp/nosuch.test.json")" 0 "nosuch.test: nothing offered to publish"
 
 # Text output names every step with its status.
 text=$("$mx" "${lab_opts[@]}" --no-state check good.test)

@@ -386,7 +386,7 @@ test_case013_suggested_record_matches(void **state)
 	digest = tlsa_cert_digest_hex(cert, 1, 1);
 	assert_non_null(digest);
 	line = tlsa_zone_line("mx1.example.net", 25, 3, 1, 1, digest);
-	assert_string_equal(line, "_25._tcp.mx1.example.net. IN TLSA 3 1 1 "
+	assert_string_equal(line, "_25._tcp.mx1.example.net. 3600 IN TLSA 3 1 1 "
 	    MX1_SPKI_SHA256);
 
 	rr = rr_from_str(line);
@@ -406,7 +406,7 @@ test_matches_upper_case_hex(void **state)
 	struct tlsa_record	 t;
 	ldns_rr			*rr;
 
-	rr = rr_from_str("_25._tcp.mx1.example.net. IN TLSA 3 1 1 "
+	rr = rr_from_str("_25._tcp.mx1.example.net. 3600 IN TLSA 3 1 1 "
 	    "9EDE3B86F3E01FD91DA43CA4A6D51C5D2E6E03CF88624078446B51BD5CD4B0B8");
 	assert_int_equal(tlsa_from_rr(rr, &t), 0);
 	assert_true(tlsa_matches_cert(&t, cert));
@@ -538,8 +538,8 @@ test_zone_line_format(void **state)
 	char	*line;
 
 	line = tlsa_zone_line("mx2.example.org", 465, 2, 0, 2, "ab01");
-	assert_string_equal(line, "_465._tcp.mx2.example.org. IN TLSA 2 0 2 "
-	    "ab01");
+	assert_string_equal(line, "_465._tcp.mx2.example.org. 3600 IN TLSA "
+	    "2 0 2 ab01");
 	free(line);
 }
 
