@@ -1042,20 +1042,28 @@ state_domain_list_free(struct state_domain *list, size_t n)
 	free(list);
 }
 
-int
-state_domain_remove(struct state *s, const char *domain, char **cause)
+/*
+ * One statement in its own transaction that must touch exactly the row of
+ * domain: sql ends in "name = ?"; with types "tt", value (which may be
+ * NULL) binds to a "?" before it.
+ */
+static int
+state_domain_write(struct state *s, const char *domain, const char *sql,
+    const char *types, const char *value, char **cause)
 {
 	char	*name;
-	int	 ret = -1;
+	int	 ret = -1, rc;
 
 	if ((name = state_domain_name(domain, cause)) == NULL)
 		return -1;
 	if (state_begin_write(s, cause) != 0)
 		goto out;
 
-	/* Steps, observation and events go with it (ON DELETE CASCADE). */
-	if (state_run(s, cause, "DELETE FROM domains WHERE name = ?", "t",
-	    name) != 0) {
+	if (strcmp(types, "tt") == 0)
+		rc = state_run(s, cause, sql, types, value, name);
+	else
+		rc = state_run(s, cause, sql, types, name);
+	if (rc != 0) {
 		state_rollback(s);
 		goto out;
 	}
@@ -1073,32 +1081,19 @@ out:
 }
 
 int
+state_domain_remove(struct state *s, const char *domain, char **cause)
+{
+	/* Steps, observation and events go with it (ON DELETE CASCADE). */
+	return state_domain_write(s, domain, "DELETE FROM domains "
+	    "WHERE name = ?", "t", NULL, cause);
+}
+
+int
 state_set_cursor(struct state *s, const char *domain, const char *step_id,
     char **cause)
 {
-	char	*name;
-	int	 ret = -1;
-
-	if ((name = state_domain_name(domain, cause)) == NULL)
-		return -1;
-	if (state_begin_write(s, cause) != 0)
-		goto out;
-	if (state_run(s, cause, "UPDATE domains SET cursor = ? "
-	    "WHERE name = ?", "tt", step_id, name) != 0) {
-		state_rollback(s);
-		goto out;
-	}
-	if (sqlite3_changes(s->db) != 1) {
-		state_cause(cause, "domain %s is not in state file %s", name,
-		    s->path);
-		state_rollback(s);
-		goto out;
-	}
-	ret = state_commit(s, cause);
-
-out:
-	free(name);
-	return ret;
+	return state_domain_write(s, domain, "UPDATE domains SET cursor = ? "
+	    "WHERE name = ?", "tt", step_id, cause);
 }
 
 /* Inside a write transaction: adds one event for domain id. */
