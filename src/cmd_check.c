@@ -14,6 +14,7 @@
 #include "context.h"
 #include "observe.h"
 #include "state.h"
+#include "sts_history.h"
 #include "xmalloc.h"
 
 static const char *check_marks[] = { "pending", "pass", "warn", "FAIL" };
@@ -49,6 +50,7 @@ static int
 check_record(const struct cli_options *opts, const struct check *c)
 {
 	struct state_step	 steps[STEP_COUNT];
+	struct sts_seen		 seen;
 	struct state		*st;
 	char			*path, *cause = NULL, *obs;
 	json_t			*j;
@@ -78,6 +80,9 @@ check_record(const struct cli_options *opts, const struct check *c)
 
 	rc = state_record_check(st, c->domain, c->started, steps, STEP_COUNT,
 	    obs, &cause);
+	if (rc == 0 && sts_seen_from(c->obs, &seen) == 0)
+		rc = sts_history_record(st, c->domain, c->started, &seen,
+		    &cause);
 	if (rc != 0) {
 		fprintf(stderr, "mxanchor: %s\n", cause);
 		free(cause);
@@ -99,7 +104,7 @@ check_context(const struct cli_options *opts, const char *domain,
 	struct state	*st;
 	char		*path, *cause = NULL;
 
-	memset(ctx, 0, sizeof *ctx);
+	step_context_init(ctx);
 	if (opts->no_state)
 		return;
 	path = cli_state_path(opts);

@@ -565,6 +565,7 @@ app_record_new(const char *domain, time_t when, const struct check *check)
 		rec->observation = json_dumps(json, JSON_COMPACT);
 		json_decref(json);
 	}
+	sts_seen_from(check->obs, &rec->sts);
 	return rec;
 }
 
@@ -584,6 +585,12 @@ app_record_try(struct app *app)
 		return -1;
 	}
 	log_debug("%s: stored the check of %s", __func__, rec->domain);
+	if (sts_history_record(app->state, rec->domain, rec->when, &rec->sts,
+	    &cause) != 0) {
+		app_message(app, 1, "the MTA-STS policy of %s is not in the "
+		    "history: %s", rec->domain, cause);
+		free(cause);
+	}
 	app_record_free(rec);
 	app->record = NULL;
 	return 0;

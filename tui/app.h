@@ -18,6 +18,7 @@
 
 #include "state.h"
 #include "step.h"
+#include "sts_history.h"
 #include "tui.h"
 #include "worker.h"
 
@@ -76,6 +77,7 @@ struct app_record {
 	time_t			 when;
 	struct state_step	 steps[STEP_COUNT];	/* results owned */
 	char			*observation;
+	struct sts_seen		 sts;		/* the MTA-STS policy seen */
 	long long		 retry_ms;
 };
 

@@ -162,18 +162,39 @@ check_update() {
 
 # ---- HTTPS: MTA-STS policy
 
+# The policy host serves what its scenario's policy= says (scenarios.sh).
 check_policy() {
-	local out body ctype code want
+	local out body ctype code want mx=$MX_HOST
+	[[ $STS_POLICY != mismatch ]] || mx=mail.$DOMAIN
 	want=$(printf 'version: STSv1\nmode: %s\nmx: %s\nmax_age: 86400' \
-		"$STS_MODE" "$MX_HOST")
+		"$STS_MODE" "$mx")
 	out=$(curl -q -sS --max-time 5 --noproxy '*' --proto =https \
-		--resolve "$STS_HOST:443:$MXLAB_HTTPS" --cacert "$MXLAB_CA_FILE" \
+		--resolve "$STS_HOST:443:$STS_ADDR" --cacert "$MXLAB_CA_FILE" \
 		--capath /dev/null -o "$TMP/$DOMAIN.policy" \
-		-w '%{http_code} %{content_type}' "$STS_URL") ||
-		{ echo "$out"; return 1; }
+		-w '%{http_code} %{content_type}' "$STS_URL" 2>&1)
+	case $STS_POLICY in
+	unreachable)
+		expect_has "unreachable host" "$out" "Failed to connect"
+		return ;;
+	wrongcert)
+		expect_has "wrong certificate" "$out" "no alternative certificate"
+		return ;;
+	esac
 	code=${out%% *}
 	ctype=${out#* }
 	body=$(<"$TMP/$DOMAIN.policy")
+	case $STS_POLICY in
+	redirect)
+		expect_eq "HTTP status" "$code" 301
+		return ;;
+	ctype)
+		expect_eq "content type" "${ctype%%;*}" text/html
+		return ;;
+	big)
+		[[ ${#body} -gt 65536 && $body == "$want"* ]] ||
+			{ echo "policy of ${#body} bytes"; return 1; }
+		return ;;
+	esac
 	expect_eq "HTTP status" "$code" 200 || return 1
 	expect_eq "content type" "${ctype%%;*}" text/plain || return 1
 	expect_eq "policy" "$body" "$want"
@@ -323,7 +344,7 @@ check_scenario() {
 	if [[ $STS_MODE != none ]]; then
 		check "$d: _mta-sts TXT" check_record "_mta-sts.$d" TXT \
 			"\"v=STSv1; id=$STS_ID\""
-		check "$d: $STS_HOST A" check_record "$STS_HOST" A "$MXLAB_HTTPS"
+		check "$d: $STS_HOST A" check_record "$STS_HOST" A "$STS_ADDR"
 		check "$d: policy over HTTPS" check_policy
 	fi
 	[[ $TLSRPT == on ]] && check "$d: TLS-RPT TXT" check_record \

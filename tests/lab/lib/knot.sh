@@ -142,7 +142,7 @@ knot_write_child_zone() (
 			echo "_25._tcp.mx TLSA 3 1 1 $PUBLISHED_311"
 		fi
 		if [[ $S_STS != none ]]; then
-			echo "mta-sts A $LAB_HTTPS_ADDR"
+			echo "mta-sts A $S_STS_ADDR"
 			echo "_mta-sts TXT \"v=STSv1; id=$STS_ID\""
 		fi
 		if [[ $S_TLSRPT == on ]]; then
