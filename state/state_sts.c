@@ -10,6 +10,22 @@
 
 #define STATE_REASON_MAX	1000
 
+int
+state_sts_available(struct state *s)
+{
+	sqlite3_stmt	*stmt;
+	int		 yes;
+
+	stmt = state_stmt(s, NULL, "SELECT count(*) FROM sqlite_master "
+	    "WHERE type = 'table' AND name = 'sts_policies'", "");
+	if (stmt == NULL)
+		return 0;
+	yes = state_step(s, stmt, NULL) == 1 &&
+	    sqlite3_column_int(stmt, 0) == 1;
+	sqlite3_finalize(stmt);
+	return yes;
+}
+
 /* Inside a write transaction: one sighting of a policy. */
 static int
 state_sts_upsert(struct state *s, sqlite3_int64 id, time_t when,

@@ -14,6 +14,13 @@
 
 struct state;
 
+/*
+ * 1 when the file has the tables of schema 2 (this file's and
+ * state_reports.h's); an older file opened read-only has not, until a
+ * write opens it and migrates it.
+ */
+int	state_sts_available(struct state *);
+
 struct state_sts_policy {
 	char		*txt_id;
 	char		*sha256;

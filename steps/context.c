@@ -7,6 +7,7 @@
 
 #include "clock.h"
 #include "context.h"
+#include "report_summary.h"
 #include "state.h"
 #include "state_sts.h"
 #include "sts_history.h"
@@ -37,6 +38,21 @@ step_context_from_steps(const struct state_domain *d,
 	}
 }
 
+/* A file of schema 1 opened read-only: only the step history. */
+static int
+step_context_legacy(struct state *st, const char *domain,
+    struct step_context *ctx, char **cause)
+{
+	struct state_domain	d;
+	int			rc;
+
+	if ((rc = state_domain_get(st, domain, &d, cause)) <= 0)
+		return rc;
+	step_context_from_steps(&d, ctx);
+	state_domain_free(&d);
+	return 0;
+}
+
 static int
 step_context_override(struct state *st, const char *domain,
     struct step_context *ctx, char **cause)
@@ -54,6 +70,23 @@ step_context_override(struct state *st, const char *domain,
 	return rc < 0 ? -1 : 0;
 }
 
+/* The reports of the last days, whether the domain was added or not. */
+static int
+step_context_reports(struct state *st, const char *domain,
+    struct step_context *ctx, char **cause)
+{
+	struct report_summary	s;
+	time_t			now = clock_now(), to;
+
+	to = now - now % 86400 + 86400;
+	if (report_summary_load(st, domain, to - STEP_REPORT_DAYS * 86400,
+	    to, &s, cause) != 0)
+		return -1;
+	report_summary_context(&s, now, &ctx->reports);
+	report_summary_free(&s);
+	return 0;
+}
+
 int
 step_context_load(struct state *st, const char *domain,
     struct step_context *ctx, char **cause)
@@ -62,6 +95,10 @@ step_context_load(struct state *st, const char *domain,
 	int			rc;
 
 	step_context_init(ctx);
+	if (!state_sts_available(st))
+		return step_context_legacy(st, domain, ctx, cause);
+	if (step_context_reports(st, domain, ctx, cause) != 0)
+		return -1;
 	if ((rc = state_domain_get(st, domain, &d, cause)) <= 0)
 		return rc;
 
