@@ -2,11 +2,14 @@
  * mxanchor reports import PATH... and mxanchor reports summary DOMAIN:
  * TLS-RPT reports (RFC 8460) into the state, and what they say by day.
  *
- * import reads files, folders, Maildirs and mbox files (and, with
- * --imap, a mailbox); every source it cannot use is named on stderr and
- * the rest is imported anyway.  It exits 0 when every source was usable,
- * 1 when one was not, 2 on a usage or state error.
+ * import reads files, folders, Maildirs and mbox files and, with --imap
+ * URL, the messages of an IMAP mailbox (the password from
+ * --password-file, never from the command line); every source it cannot
+ * use is named on stderr and the rest is imported anyway.  It exits 0
+ * when every source was usable, 1 when one was not, 2 on a usage or
+ * state error.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +18,7 @@
 
 #include "cli.h"
 #include "clock.h"
+#include "imap.h"
 #include "report_import.h"
 #include "report_summary.h"
 #include "state.h"
@@ -48,8 +52,86 @@ reports_problem(void *arg, const char *source, const char *why)
 	fprintf(stderr, "mxanchor: %s: %s\n", source, why);
 }
 
+/* Where to fetch reports by IMAP, and as whom. */
+struct reports_imap {
+	const char	*url;
+	const char	*user;
+	const char	*password_file;
+};
+
+/* The first line of the password file; the password is never printed. */
+static char *
+reports_password(const char *path)
+{
+	char	line[1024];
+	FILE	*f;
+
+	if ((f = fopen(path, "r")) == NULL)
+		cli_usage_error("cannot open password file %s: %s", path,
+		    strerror(errno));
+	if (fgets(line, sizeof line, f) == NULL)
+		line[0] = '\0';
+	fclose(f);
+	line[strcspn(line, "\r\n")] = '\0';
+	if (line[0] == '\0')
+		cli_usage_error("password file %s is empty", path);
+	return xstrdup(line);
+}
+
+struct reports_imap_run {
+	struct report_import	*ri;
+	const char		*url;
+};
+
 static int
-reports_import(struct cli_options *opts, char **paths, size_t npaths)
+reports_imap_message(void *arg, unsigned long uid, const char *data,
+    size_t len, const char *why, char **cause)
+{
+	struct reports_imap_run	*run = arg;
+	char			*source;
+	int			 rc = 0;
+
+	source = xprintf("%s UID %lu", run->url, uid);
+	if (data == NULL) {
+		run->ri->failed++;
+		reports_problem(NULL, source, why);
+	} else
+		rc = report_import_message(run->ri, source, data, len, cause);
+	free(source);
+	return rc;
+}
+
+/* Every message of the mailbox; a failure to reach it is a problem. */
+static int
+reports_imap(struct cli_options *opts, struct report_import *ri,
+    const struct reports_imap *imap, char **cause)
+{
+	struct reports_imap_run	 run = { ri, imap->url };
+	char			*password, *why = NULL;
+	long			 n;
+
+	if (imap->password_file == NULL)
+		cli_usage_error("--imap needs --password-file FILE");
+	password = reports_password(imap->password_file);
+	n = imap_fetch_all(&opts->probe, imap->url, imap->user, password,
+	    reports_imap_message, &run, &why);
+	explicit_bzero(password, strlen(password));
+	free(password);
+	if (n >= 0)
+		return 0;
+	if (ri->broken) {
+		*cause = why;
+		return -1;
+	}
+	ri->failed++;
+	reports_problem(NULL, imap->url, why != NULL ? why : "failed");
+	free(why);
+	return 0;
+}
+
+static int
+reports_import(struct cli_options *opts, char **paths, size_t npaths,
+    const struct reports_imap *imap)
 {
 	struct report_import	 ri;
 	struct state		*st;
@@ -57,15 +139,19 @@ reports_import(struct cli_options *opts, char **paths, size_t npaths)
 	size_t			 i;
 	int			 rc = 0;
 
-	if (npaths == 0)
-		cli_usage_error("reports import wants a PATH");
+	if (npaths == 0 && imap->url == NULL)
+		cli_usage_error("reports import wants a PATH or --imap URL");
 	if (opts->read_only)
 		cli_usage_error("reports import writes the state; not with "
 		    "--read-only");
+	if (imap->url != NULL)
+		cli_check_probe_options(opts);
 	st = reports_state(opts, 0);
 	report_import_init(&ri, st, reports_problem, NULL);
 	for (i = 0; i < npaths && rc == 0; i++)
 		rc = report_import_path(&ri, paths[i], &cause);
+	if (rc == 0 && imap->url != NULL)
+		rc = reports_imap(opts, &ri, imap, &cause);
 	if (report_import_finish(&ri, rc == 0 ? &cause : NULL) != 0)
 		rc = -1;
 	state_close(st);
@@ -80,6 +166,8 @@ reports_import(struct cli_options *opts, char **paths, size_t npaths)
 	    "%zu mail message%s", ri.reports, ri.reports == 1 ? "" : "s",
 	    ri.stored, ri.duplicates, ri.files, ri.files == 1 ? "" : "s",
 	    ri.messages, ri.messages == 1 ? "" : "s");
+	if (ri.skipped > 0)
+		printf(" (%zu without a report, skipped)", ri.skipped);
 	if (ri.failed > 0)
 		printf("; %zu not usable (see above)", ri.failed);
 	printf("\n");
@@ -130,8 +218,12 @@ cmd_reports(struct cli_options *opts, int argc, char **argv)
 {
 	static const struct option	 options[] = {
 		{ "days", required_argument, NULL, 'd' },
+		{ "imap", required_argument, NULL, 'i' },
+		{ "imap-user", required_argument, NULL, 'u' },
+		{ "password-file", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct reports_imap		  imap = { NULL, NULL, NULL };
 	char				**words, *end;
 	size_t				  n = 0;
 	long				  days = REPORTS_DAYS_DEFAULT;
@@ -145,15 +237,22 @@ cmd_reports(struct cli_options *opts, int argc, char **argv)
 			    days > REPORTS_DAYS_MAX)
 				cli_usage_error("--days wants 1 to %d, not %s",
 				    REPORTS_DAYS_MAX, optarg);
-		} else
+		} else if (c == 'i')
+			imap.url = optarg;
+		else if (c == 'u')
+			imap.user = optarg;
+		else if (c == 'p')
+			imap.password_file = optarg;
+		else
 			words[n++] = optarg;
 	}
 	if (n > 0 && strcmp(words[0], "import") == 0)
-		rc = reports_import(opts, words + 1, n - 1);
+		rc = reports_import(opts, words + 1, n - 1, &imap);
 	else if (n == 2 && strcmp(words[0], "summary") == 0)
 		rc = reports_summary(opts, words[1], days);
 	else
-		cli_usage_error("usage: reports import PATH... | reports "
+		cli_usage_error("usage: reports import [PATH...] [--imap URL "
+		    "[--imap-user USER] --password-file FILE] | reports "
 		    "summary DOMAIN [--days N] [--json]");
 	free(words);
 	return rc;

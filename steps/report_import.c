@@ -205,10 +205,10 @@ report_mail(struct report_import *ri, const char *source,
 	size_t				 i;
 	int				 rc = 0;
 
+	/* Mailboxes hold other mail too: skipped, not a problem. */
 	ri->messages++;
 	if (m->nparts == 0) {
-		report_problem(ri, source, "a mail message without a TLS-RPT "
-		    "report in it");
+		ri->skipped++;
 		return 0;
 	}
 	for (i = 0; i < m->nparts && rc == 0; i++) {

@@ -36,6 +36,7 @@ struct report_import {
 	size_t			 stored;	/* new in the state */
 	size_t			 duplicates;	/* already there */
 	size_t			 failed;	/* files, parts not usable */
+	size_t			 skipped;	/* messages with no report */
 
 	int			 open;		/* a transaction is open */
 	int			 broken;	/* a state error: roll back */

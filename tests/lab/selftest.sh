@@ -281,11 +281,35 @@ check_ssh_no_key_refused() {
 	fi
 }
 
+# ---- IMAP: the mailbox of report mails
+
+# Logs in over TLS with the lab CA; the INBOX holds the report mails and
+# one other message.
+check_imap_mailbox() {
+	local out want
+	out=$(curl -q -sS --max-time 5 --noproxy '*' --cacert "$MXLAB_CA_FILE" \
+		--capath /dev/null \
+		-u "$MXLAB_IMAP_USER:$(<"$MXLAB_IMAP_PASSWORD_FILE")" \
+		"$MXLAB_IMAP_URL" -X 'UID SEARCH ALL' 2>&1) ||
+		{ echo "$out"; return 1; }
+	want=$(seq -s ' ' 1 $((MXLAB_IMAP_REPORTS + 1)))
+	expect_eq "UID SEARCH ALL" "$(tr -d '\r' <<<"$out")" "* SEARCH $want"
+}
+
+check_imap_plaintext_refused() {
+	local out
+	out=$(curl -q -sS --max-time 5 --noproxy '*' \
+		-u "$MXLAB_IMAP_USER:$(<"$MXLAB_IMAP_PASSWORD_FILE")" \
+		"imap://$MXLAB_IMAP_ADDR/INBOX" -X 'UID SEARCH ALL' 2>&1) &&
+		{ echo "logged in without TLS: $out"; return 1; }
+	return 0
+}
+
 # ---- Hygiene: processes and sockets
 
 check_servers_running() {
 	local pidfile name bad=
-	for name in knot unbound nginx postfix sshd; do
+	for name in knot unbound nginx postfix sshd dovecot; do
 		pidfile=$MXLAB_DIR/pids/$name.pid
 		if ! [[ -r $pidfile ]] || ! lab_pid_alive "$(<"$pidfile")"; then
 			bad+=" $name"
@@ -405,6 +429,8 @@ main() {
 	check "nginx rejects unknown names" check_unknown_sni_rejected
 	check "ssh: key login, known host" check_ssh_key_login
 	check "ssh: login without key refused" check_ssh_no_key_refused
+	check "imap: report mailbox over TLS" check_imap_mailbox
+	check "imap: no login without TLS" check_imap_plaintext_refused
 	check "sockets on 127.0.0.0/8 only" check_loopback_only
 
 	echo "$CHECKS checks, $FAILS failed"

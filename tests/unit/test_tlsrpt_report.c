@@ -508,17 +508,19 @@ test_import_folder(void **state)
 	write_file(sub, FILE009B, b, blen);
 	write_file(sub, "broken.json.gz", gz, gzlen / 2);
 	free(sub);
-	sub = xprintf("%s/Mailin", in);
+	sub = xprintf("%s/Maildir", in);
 	mkdir(sub, 0700);
 	free(sub);
-	sub = xprintf("%s/Mailin/cur", in);
+	sub = xprintf("%s/Maildir/cur", in);
 	mkdir(sub, 0700);
 	write_file(sub, "1796260000.M1P1.host:2,S", eml, elen);
 	free(sub);
-	sub = xprintf("%s/Mailin/new", in);
+	sub = xprintf("%s/Maildir/new", in);
 	mkdir(sub, 0700);
+	write_file(sub, "1796260001.M2P1.host", "From: a@b\nSubject: hi\n\n"
+	    "no report here\n", 38);
 	free(sub);
-	sub = xprintf("%s/Mailin/tmp", in);
+	sub = xprintf("%s/Maildir/tmp", in);
 	mkdir(sub, 0700);
 	write_file(sub, "partial", "From: x", 7);
 	free(sub);
@@ -534,7 +536,8 @@ test_import_folder(void **state)
 	assert_int_equal(ri.reports, 5);
 	assert_int_equal(ri.stored, 3);
 	assert_int_equal(ri.duplicates, 2);
-	assert_int_equal(ri.messages, 3);
+	assert_int_equal(ri.messages, 4);
+	assert_int_equal(ri.skipped, 1);
 	assert_int_equal(ri.failed, 1);
 	assert_int_equal(problems, 1);
 
