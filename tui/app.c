@@ -18,6 +18,7 @@
 #include "context.h"
 #include "check.h"
 #include "clock.h"
+#include "state_sts.h"
 #include "log.h"
 #include "text.h"
 #include "theme.h"
@@ -401,6 +402,27 @@ app_step_select(struct app *app, size_t step)
 	app->cursor_domain = xstrdup(app->dom->name);
 	app->cursor_step = step;
 	app_cursor_try(app);
+}
+
+void
+app_override(struct app *app, const char *reason)
+{
+	char	*cause = NULL;
+
+	if (app->dom == NULL)
+		return;
+	if (app->read_only) {
+		app_message(app, 1, "read-only: the override is not stored");
+		return;
+	}
+	if (state_override_add(app->state, app->dom->name, clock_now(),
+	    reason, &cause) != 0) {
+		app_state_error(app, "cannot store the override", cause);
+		return;
+	}
+	app_message(app, 0, "enforce gate of %s overridden; checking again",
+	    app->dom->name);
+	app_check_start(app, app->dom->name);
 }
 
 int

@@ -33,6 +33,10 @@ enum app_screen {
 #define APP_KEY_IGNORED		0x2
 #define APP_KEY_QUIT		0x4
 
+/* What the prompt asks for. */
+#define APP_PROMPT_DOMAIN	0	/* a domain to add */
+#define APP_PROMPT_OVERRIDE	1	/* why to override the enforce gate */
+
 /* Regions to draw again. */
 #define APP_DIRTY_HEADER	0x1
 #define APP_DIRTY_BODY		0x2	/* list, steps column, help */
@@ -121,8 +125,9 @@ struct app {
 	char			*message;
 	int			 message_error;
 
-	/* The one-line input prompt (adding a domain). */
+	/* The one-line input prompt (adding a domain, an override). */
 	int			 prompting;
+	int			 prompt_for;	/* APP_PROMPT_* */
 	char			 input[256];
 	size_t			 input_len;
 };
@@ -144,6 +149,12 @@ void	app_domain_open(struct app *, const char *name);
 void	app_domain_close(struct app *);
 /* Moves the step cursor and stores it (unless read-only). */
 void	app_step_select(struct app *, size_t);
+
+/*
+ * Records the operator's override of the open domain's enforce gate with
+ * a reason (unless read-only), then checks again.
+ */
+void	app_override(struct app *, const char *reason);
 
 /* Whether a check of domain (NULL: of any domain) is running. */
 int	app_check_running(const struct app *, const char *domain);

@@ -22,6 +22,7 @@ static const struct {
 	{ "h Left Bksp Esc", "back to the steps, then to the domain list" },
 	{ "a", "add a domain (domain list)" },
 	{ "r", "check the domain again (runs in the background)" },
+	{ "o", "enforce step: override the gate, giving a reason" },
 	{ "Ctrl-L", "redraw the screen" },
 	{ "?", "this help" },
 	{ "q", "quit; the rollout resumes where you left it" },

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "bars.h"
+#include "prompt.h"
 #include "clock.h"
 #include "text.h"
 #include "theme.h"
@@ -26,6 +27,7 @@ static const struct bars_hint view_hints[] = {
 	{ "Tab", "detail" },
 	{ "J/K", "scroll" },
 	{ "r", "re-check" },
+	{ "o", "override (enforce)" },
 	{ "h", "domains" },
 	{ "?", "help" },
 	{ "q", "quit" },
@@ -369,6 +371,11 @@ view_key(struct app *app, int key)
 		break;
 	case 'r':
 		app_check_start(app, app->dom->name);
+		break;
+	case 'o':
+		if (app->step != STEP_ENFORCE)
+			return APP_KEY_IGNORED;
+		prompt_begin_override(app);
 		break;
 	case 27:	/* Escape */
 	case KEY_LEFT:
