@@ -82,7 +82,8 @@ tlsrpt_mail_content(GMimePart *part, size_t *len)
 	bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
 	*len = bytes->len;
 	out = xmalloc(bytes->len + 1);
-	memcpy(out, bytes->data, bytes->len);
+	if (bytes->len > 0)
+		memcpy(out, bytes->data, bytes->len);
 	out[bytes->len] = '\0';
 	g_object_unref(mem);
 	return out;

@@ -36,8 +36,9 @@ check_print_text(const struct check *c)
 		    step_table[i]->name, r->summary != NULL ? r->summary : "");
 		for (j = 0; j < r->findings.n; j++) {
 			f = &r->findings.v[j];
-			printf("      %-5s %s", severity_name(f->severity),
-			    f->message);
+			printf("      %-5s %s%s%s", severity_name(f->severity),
+			    f->req != REQ_NONE ? requirement_name(f->req) : "",
+			    f->req != REQ_NONE ? ": " : "", f->message);
 			if (f->rfc != NULL)
 				printf(" [%s]", f->rfc);
 			printf("\n");

@@ -151,7 +151,10 @@ view_build(struct app *app, struct text_lines *tl, int width)
 			tl->v[first].mark_attr =
 			    theme_attr(theme_severity_element(f->severity));
 		}
-		if (f->rfc != NULL)
+		if (f->rfc != NULL && f->req != REQ_NONE)
+			s = xprintf("%s %s %s %s %s", f->code, theme_bullet(),
+			    f->rfc, theme_bullet(), requirement_name(f->req));
+		else if (f->rfc != NULL)
 			s = xprintf("%s %s %s", f->code, theme_bullet(),
 			    f->rfc);
 		else

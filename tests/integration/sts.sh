@@ -97,6 +97,13 @@ tap_like "$msg" "error MUST the certificate of mta-sts.stswrongcert.test is not 
 tap_like "$msg" "issued for DNS:mta-sts.elsewhere.test" \
     "wrong name: names whom the certificate is for"
 
+# stsdelegated.test: _mta-sts is a CNAME, which is allowed (§8.2).
+sts stsdelegated.test
+tap_is "$(field stsdelegated.test .status)" pass "delegated: passes"
+tap_like "$(finding stsdelegated.test sts.txt.cname)" \
+    "info none _mta-sts.stsdelegated.test is delegated by CNAME to _mta-sts.good.test" \
+    "delegated: says where the record lives"
+
 # Without the lab CA the policy host of good.test is not WebPKI-valid.
 "$mx" --resolver "$MXLAB_RESOLVER" --trust-anchor "$MXLAB_TRUST_ANCHOR" \
     --ca-file /dev/null --timeout 5 --no-state check good.test --json \

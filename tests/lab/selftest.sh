@@ -366,8 +366,13 @@ check_scenario() {
 		check "$d: old key differs from served" check_stale_differs ;;
 	esac
 	if [[ $STS_MODE != none ]]; then
-		check "$d: _mta-sts TXT" check_record "_mta-sts.$d" TXT \
-			"\"v=STSv1; id=$STS_ID\""
+		if [[ $STS_POLICY == delegated ]]; then
+			check "$d: _mta-sts CNAME" check_record "_mta-sts.$d" \
+				CNAME "_mta-sts.good.test."
+		else
+			check "$d: _mta-sts TXT" check_record "_mta-sts.$d" \
+				TXT "\"v=STSv1; id=$STS_ID\""
+		fi
 		check "$d: $STS_HOST A" check_record "$STS_HOST" A "$STS_ADDR"
 		check "$d: policy over HTTPS" check_policy
 	fi

@@ -143,7 +143,11 @@ knot_write_child_zone() (
 		fi
 		if [[ $S_STS != none ]]; then
 			echo "mta-sts A $S_STS_ADDR"
-			echo "_mta-sts TXT \"v=STSv1; id=$STS_ID\""
+			if [[ $S_POLICY == delegated ]]; then
+				echo "_mta-sts CNAME _mta-sts.good.test."
+			else
+				echo "_mta-sts TXT \"v=STSv1; id=$STS_ID\""
+			fi
 		fi
 		if [[ $S_TLSRPT == on ]]; then
 			echo "_smtp._tls TXT" \

@@ -26,6 +26,8 @@
 #            ctype       serves the policy as text/html
 #            big         serves a valid policy padded past 64 KiB
 #            wrongcert   presents a certificate for LAB_STS_WRONG_NAME
+#            delegated   serves a good policy, but _mta-sts.DOMAIN is a CNAME
+#                        to _mta-sts.good.test (RFC 8461 §8.2)
 LAB_SCENARIOS=(
 	"domain=good.test     mx=127.0.25.1 dnssec=on  tlsa=current sts=testing tlsrpt=on"
 	"domain=demo.test     mx=127.0.25.2 dnssec=on  tlsa=current sts=testing tlsrpt=on"
@@ -37,6 +39,7 @@ LAB_SCENARIOS=(
 	"domain=stsctype.test     mx=127.0.25.53 policy=ctype"
 	"domain=stsbig.test       mx=127.0.25.54 policy=big"
 	"domain=stswrongcert.test mx=127.0.25.55 policy=wrongcert"
+	"domain=stsdelegated.test mx=127.0.25.56 policy=delegated"
 )
 
 # Where an unreachable policy host points, and the name a wrong policy-host
@@ -85,7 +88,8 @@ scenario_load() {
 		lab_die "scenario '$1': domain and mx are required"
 	[[ $S_DNSSEC == @(on|off) && $S_TLSA == @(current|stale|none) &&
 		$S_STS == @(testing|enforce|none) && $S_TLSRPT == @(on|off) &&
-		$S_POLICY == @(ok|mismatch|unreachable|redirect|ctype|big|wrongcert) ]] ||
+		( $S_POLICY == @(ok|mismatch|unreachable|redirect|ctype|big) ||
+		$S_POLICY == @(wrongcert|delegated) ) ]] ||
 		lab_die "scenario '$1': bad value"
 	S_MX_HOST=mx.$S_DOMAIN
 	S_STS_HOST=mta-sts.$S_DOMAIN
