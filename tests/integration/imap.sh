@@ -15,15 +15,25 @@ opts=(--resolver "$MXLAB_RESOLVER" --ca-file "$MXLAB_CA_FILE" --timeout 5
     --state "$tmp/state.db")
 pw=(--password-file "$MXLAB_IMAP_PASSWORD_FILE")
 
-# The flags of every message, as the server keeps them.
+# The flags of every message, as the server keeps them (\Recent is only
+# about the session that first sees a message: no one can keep it).
 flags() {
-	curl -q -sS --max-time 5 --noproxy '*' --cacert "$MXLAB_CA_FILE" \
-	    --capath /dev/null -u "$MXLAB_IMAP_USER:$(cat "$MXLAB_IMAP_PASSWORD_FILE")" \
-	    "$MXLAB_IMAP_URL" -X 'UID FETCH 1:* FLAGS' | tr -d '\r'
+	imap 'UID FETCH 1:* FLAGS' | tr -d '\r' |
+	    sed 's/ *\\Recent//g; s/( /(/'
 }
 
+# imap COMMAND: one command on the lab mailbox.
+imap() {
+	curl -q -sS --max-time 5 --noproxy '*' --cacert "$MXLAB_CA_FILE" \
+	    --capath /dev/null -u "$MXLAB_IMAP_USER:$(cat "$MXLAB_IMAP_PASSWORD_FILE")" \
+	    "$MXLAB_IMAP_URL" -X "$1"
+}
+
+# One message read, the others new: both must stay as they are.
+imap 'UID STORE 2 +FLAGS.SILENT (\Seen)' >/dev/null
 before=$(flags)
-tap_like "$before" "FETCH" "the lab mailbox answers"
+tap_like "$before" "UID 2 FLAGS (\Seen)" "the lab mailbox answers, UID 2 read"
+tap_like "$before" "UID 1 FLAGS ()" "UID 1 is new"
 
 out=$("$mx" "${opts[@]}" reports import \
     --imap "imaps://$MXLAB_IMAP_USER@$MXLAB_IMAP_ADDR/INBOX" "${pw[@]}" \
@@ -65,4 +75,5 @@ tap_like "$(cat "$tmp/err")" "certificate" "untrusted certificate: says so"
 "$mx" "${opts[@]}" reports import --imap "$MXLAB_IMAP_URL" >/dev/null 2>&1
 tap_is "$?" 2 "no password file: a usage error"
 
+imap 'UID STORE 2 -FLAGS.SILENT (\Seen)' >/dev/null
 tap_done
