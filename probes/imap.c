@@ -83,6 +83,32 @@ imap_is_literal(const char *host)
 	return host[0] == '[' || strspn(host, "0123456789.") == strlen(host);
 }
 
+int
+imap_url_check(const char *url, char **cause)
+{
+	CURLU	*u;
+	char	*scheme = NULL, *password = NULL;
+	int	 rc = -1;
+
+	if ((u = curl_url()) == NULL ||
+	    curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    (strcmp(scheme, "imap") != 0 && strcmp(scheme, "imaps") != 0))
+		*cause = xstrdup("the IMAP URL must be imaps://[USER@]HOST/"
+		    "MAILBOX or imap://... (STARTTLS)");
+	else if (curl_url_get(u, CURLUPART_PASSWORD, &password, 0) ==
+	    CURLUE_OK)
+		*cause = xstrdup("the IMAP URL holds a password: give it in a "
+		    "file with --password-file, and change it if the URL was "
+		    "logged anywhere");
+	else
+		rc = 0;
+	curl_free(scheme);
+	curl_free(password);
+	curl_url_cleanup(u);
+	return rc;
+}
+
 struct imap_session {
 	CURL			*c;
 	struct curl_slist	*resolve;

@@ -27,6 +27,12 @@ typedef int (*imap_message_fn)(void *arg, unsigned long uid,
     const char *data, size_t len, const char *why, char **cause);
 
 /*
+ * 0 when url is an imap:// or imaps:// URL without a password in it;
+ * -1 with *cause (which never repeats the URL: it may hold a secret).
+ */
+int	imap_url_check(const char *url, char **cause);
+
+/*
  * url: imaps://[user@]host[:port]/MAILBOX or imap://...; user may come
  * from the URL or the argument.  Returns the number of messages, or -1
  * with *cause.

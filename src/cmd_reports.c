@@ -110,6 +110,8 @@ reports_imap(struct cli_options *opts, struct report_import *ri,
 	char			*password, *why = NULL;
 	long			 n;
 
+	if (imap_url_check(imap->url, &why) != 0)
+		cli_usage_error("%s", why);
 	if (imap->password_file == NULL)
 		cli_usage_error("--imap needs --password-file FILE");
 	password = reports_password(imap->password_file);

@@ -74,6 +74,11 @@ tap_like "$(cat "$tmp/err")" "certificate" "untrusted certificate: says so"
 
 "$mx" "${opts[@]}" reports import --imap "$MXLAB_IMAP_URL" >/dev/null 2>&1
 tap_is "$?" 2 "no password file: a usage error"
+"$mx" "${opts[@]}" reports import "${pw[@]}" \
+    --imap "imaps://$MXLAB_IMAP_USER:s3cret@$MXLAB_IMAP_ADDR/INBOX" \
+    >"$tmp/out" 2>&1
+tap_is "$?" 2 "a password in the URL: a usage error"
+tap_is "$(grep -c s3cret "$tmp/out")" 0 "a password in the URL: not echoed"
 
 imap 'UID STORE 2 -FLAGS.SILENT (\Seen)' >/dev/null
 tap_done
