@@ -45,6 +45,11 @@ step() {
 	    "$tmp/day$1.json"
 }
 
+# The id of a TXT record artifact.
+txt_id() {
+	sed -n 's/.*id=\([A-Za-z0-9]*\).*/\1/p'
+}
+
 gate() {
 	jq -r --arg c "enforce.gate.$2" '.steps[] | select(.id == "enforce")
 	    | .findings[] | select(.code == $c) | .message' "$tmp/day$1.json"
@@ -52,21 +57,38 @@ gate() {
 
 # The TXT id goes out by RFC 2136; the resolver forgets the old one.
 publish_id() {
-	printf 'server %s 53\nzone demo.test.\nupdate delete _mta-sts.demo.test. TXT\nupdate add _mta-sts.demo.test. 300 TXT "v=STSv1; id=%s"\nsend\n' \
-	    "$MXLAB_AUTH" "$1" | knsupdate -y "$(cat "$MXLAB_TSIG")" &&
+	knsupdate -y "$(cat "$MXLAB_TSIG")" <<-EOF &&
+	server $MXLAB_AUTH 53
+	zone demo.test.
+	update delete _mta-sts.demo.test. TXT
+	update add _mta-sts.demo.test. 300 TXT "v=STSv1; id=$1"
+	send
+	EOF
 	    unbound-control -c "$MXLAB_UNBOUND_CONF" flush_zone demo.test \
 	    >/dev/null
 }
 
-# report DAY OK [RESULT MX SESSIONS]: one reporter's report of that day.
+# report DAY OK [RESULT MX SESSIONS]: one reporter's report of that day,
+# gzipped under its RFC 8460 §5.1 name.
 report() {
-	local d=$1 ok=$2 fail=${5:-0} begin details=
-	begin=$((day0 + d * 86400))
-	[[ -z ${3:-} ]] || details=",\"failure-details\":[{\"result-type\":\"$3\",\"sending-mta-ip\":\"192.0.2.9\",\"receiving-mx-hostname\":\"$4\",\"failed-session-count\":$fail}]"
-	printf '{"organization-name":"Lab Reporter","date-range":{"start-datetime":"%s","end-datetime":"%s"},"contact-info":"tlsrpt@reporter.test","report-id":"lab-%s","policies":[{"policy":{"policy-type":"sts","policy-domain":"demo.test","mx-host":["mx.demo.test"]},"summary":{"total-successful-session-count":%s,"total-failure-session-count":%s}%s}]}' \
-	    "$(date -u -d "@$begin" +%Y-%m-%dT00:00:00Z)" \
-	    "$(date -u -d "@$begin" +%Y-%m-%dT23:59:59Z)" "$d" "$ok" "$fail" \
-	    "$details" | gzip >"$tmp/in/reporter.test!demo.test!$begin!$((begin + 86399))!lab-$d.json.gz"
+	local d=$1 begin=$((day0 + $1 * 86400)) name
+	name="reporter.test!demo.test!$begin!$((begin + 86399))!lab-$d.json.gz"
+	jq -nc --arg day "$(date -u -d "@$begin" +%Y-%m-%d)" --arg id "lab-$d" \
+	    --argjson ok "$2" --arg result "${3:-}" --arg mx "${4:-}" \
+	    --argjson failed "${5:-0}" '{
+		"organization-name": "Lab Reporter",
+		"date-range": {"start-datetime": "\($day)T00:00:00Z",
+		    "end-datetime": "\($day)T23:59:59Z"},
+		"contact-info": "tlsrpt@reporter.test", "report-id": $id,
+		"policies": [{"policy": {"policy-type": "sts",
+		    "policy-domain": "demo.test", "mx-host": ["mx.demo.test"]},
+		    "summary": {"total-successful-session-count": $ok,
+		    "total-failure-session-count": $failed}} +
+		    (if $result == "" then {} else {"failure-details": [{
+		    "result-type": $result, "sending-mta-ip": "192.0.2.9",
+		    "receiving-mx-hostname": $mx,
+		    "failed-session-count": $failed}]} end)]}' |
+	    gzip >"$tmp/in/$name"
 }
 
 mkdir -p "$tmp/in"
@@ -75,12 +97,14 @@ mkdir -p "$tmp/in"
 check 0
 tap_is "$(step 0 mta-sts .status)" pass "day 0: the testing policy passes"
 tap_is "$(step 0 enforce .status)" pending "day 0: enforce pending"
-tap_like "$(gate 0 testing)" "gate closed: the policy has been in testing mode since $(at 0)Z (0 days); 14 days wanted" \
+tap_like "$(gate 0 testing)" \
+    "gate closed: the policy has been in testing mode since $(at 0)Z (0 days); 14 days wanted" \
     "day 0: testing went live today"
 tap_like "$(gate 0 reports)" "gate closed: no TLS-RPT report" \
     "day 0: no reports yet"
 tap_is "$(sqlite3 "$tmp/state.db" "select mode || ' ' || first_seen from
-    sts_policies")" "testing $((day0 + 43200))" "day 0: the state records when testing went live"
+    sts_policies")" "testing $((day0 + 43200))" \
+    "day 0: the state records when testing went live"
 
 # Days 1-13: a report a day; day 5 has failures at the MX itself, day 10
 # at a host that is no longer an MX.
@@ -99,13 +123,16 @@ done
 tap_is "$(jq -r '[.steps[] | select(.id == "tls-rpt") | .artifacts[] |
     select(.kind == "text")] | length' "$tmp/day13.json")" 1 \
     "day 13: the tls-rpt step carries the report chart"
-tap_like "$(step 13 tls-rpt '.artifacts[] | select(.kind == "text") |
-    .content')" "$(date -u -d "@$((day0 + 5 * 86400))" +%m-%d)      40       2  " \
-    "day 13: the chart shows day 5's failures"
-tap_like "$(gate 7 failures)" "gate closed: 2 failed sessions in the last 7 days that nothing explains: 2 certificate-expired at mx.demo.test" \
+chart=$(step 13 tls-rpt '.artifacts[] | select(.kind == "text") | .content')
+line=$(grep "^$(date -u -d "@$((day0 + 5 * 86400))" +%m-%d) " <<<"$chart")
+tap_like "$line" "      40       2  ==" "day 13: the chart shows day 5's sessions"
+tap_is "${line: -1}" X "day 13: and its failures, as an X"
+tap_like "$(gate 7 failures)" \
+    "gate closed: 2 failed sessions in the last 7 days that nothing explains: 2 certificate-expired at mx.demo.test" \
     "day 7: the expired certificate at the MX closes the gate"
 tap_like "$(gate 7 testing)" "(7 days); 14 days wanted" "day 7: a week of testing"
-tap_like "$(gate 13 failures)" "gate open: no unexplained failure in the last 7 days; explained: 5 starttls-not-supported at mx-old.demo.test (the host is no longer an MX)" \
+tap_like "$(gate 13 failures)" \
+    "gate open: no unexplained failure in the last 7 days; explained: 5 starttls-not-supported at mx-old.demo.test (the host is no longer an MX)" \
     "day 13: day 5 has left the window; the old MX's failures are explained"
 tap_like "$(gate 13 testing)" "gate closed" "day 13: not two weeks yet"
 
@@ -133,9 +160,11 @@ tap_is "$(jq -r '[.steps[] | select(.id == "enforce") | .findings[] |
     select(.message | startswith("gate closed"))] | length' \
     "$tmp/day14.json")" 0 "day 14: no gate closed"
 step 14 enforce '.artifacts[0].content' >"$tmp/enforce.txt"
-tap_like "$(cat "$tmp/enforce.txt")" "mode: enforce" "day 14: enforce policy offered"
-tap_like "$(cat "$tmp/enforce.txt")" "max_age: 1209600" "day 14: with a max_age of weeks"
-newid=$(step 14 enforce '.artifacts[1].content' | sed -n 's/.*id=\([A-Za-z0-9]*\).*/\1/p')
+tap_like "$(cat "$tmp/enforce.txt")" "mode: enforce" \
+    "day 14: enforce policy offered"
+tap_like "$(cat "$tmp/enforce.txt")" "max_age: 1209600" \
+    "day 14: with a max_age of weeks"
+newid=$(step 14 enforce '.artifacts[1].content' | txt_id)
 tap_like "$newid" "T" "day 14: a new id comes with it"
 
 # Publish: the policy first, then the id (RFC 8461 §8.1).
@@ -159,19 +188,22 @@ cp "$tmp/enforce.txt" "$policy"
 
 # Removal: mode none with a new id; the records stay for the largest
 # max_age served (two weeks) after it went up.
-step 15 enforce '.artifacts[] | select(.name | contains("1. policy file in mode none")) | .content' \
-    >"$tmp/none.txt"
-noneid=$(step 15 enforce '.artifacts[] | select(.name | contains("2. TXT")) | .content' |
-    sed -n 's/.*id=\([A-Za-z0-9]*\).*/\1/p')
-tap_like "$(cat "$tmp/none.txt")" "mode: none" "day 15: the removal policy is offered"
+step 15 enforce '.artifacts[] | select(.name |
+    contains("1. policy file in mode none")) | .content' >"$tmp/none.txt"
+noneid=$(step 15 enforce '.artifacts[] | select(.name | contains("2. TXT")) |
+    .content' | txt_id)
+tap_like "$(cat "$tmp/none.txt")" "mode: none" \
+    "day 15: the removal policy is offered"
 cp "$tmp/none.txt" "$policy"
 publish_id "$noneid"
 check 17
 tap_is "$(step 17 mta-sts .status)" warn "day 17: mode none is a warning"
-tap_like "$(step 17 enforce .summary)" "removal in progress: keep the records until $(at 31)Z" \
+tap_like "$(step 17 enforce .summary)" \
+    "removal in progress: keep the records until $(at 31)Z" \
     "day 17: the records stay until two weeks after mode none went up"
 check 31
-tap_like "$(step 31 enforce '.findings[0].message')" "you may now remove the _mta-sts TXT record" \
+tap_like "$(step 31 enforce '.findings[0].message')" \
+    "you may now remove the _mta-sts TXT record" \
     "day 31: the records may go"
 tap_is "$(step 31 enforce .status)" pass "day 31: removal complete"
 

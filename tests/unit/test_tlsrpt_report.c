@@ -36,7 +36,8 @@
 		    "134090112233445566.json"
 #define FILE009B "reporter.example.org!example.net!1795910400!1795996799!" \
 		    "134089246800000001.json"
-#define SHA012	"ed15eec92d04f8041b66560e3280f77c7cfe44e9943ba8c7c00757b78fc1ce3b"
+#define SHA012	"ed15eec92d04f8041b66560e3280f77c" \
+		"7cfe44e9943ba8c7c00757b78fc1ce3b"
 
 static char *
 slurp(const char *path, size_t *len)
