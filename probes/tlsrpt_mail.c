@@ -74,6 +74,14 @@ tlsrpt_mail_content(GMimePart *part, size_t *len)
 	*len = 0;
 	if ((wrapper = g_mime_part_get_content(part)) == NULL)
 		return NULL;
+
+	/*
+	 * From an mbox the part is still in the file: one too large for any
+	 * report is skipped before it is read into memory.
+	 */
+	if (g_mime_stream_length(g_mime_data_wrapper_get_stream(wrapper)) >
+	    TLSRPT_MAIL_MAX)
+		return NULL;
 	mem = g_mime_stream_mem_new();
 	if (g_mime_data_wrapper_write_to_stream(wrapper, mem) < 0) {
 		g_object_unref(mem);
