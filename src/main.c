@@ -31,8 +31,10 @@ static const struct command commands[] = {
 	{ "help", "help", "this text", cmd_help },
 	{ "lint", "lint sts-txt|sts-policy|tlsrpt-txt INPUT... [--json]",
 	    "check a record or policy before publishing it", cmd_lint },
-	{ "reports", "reports import PATH... | reports summary DOMAIN [--json]",
-	    "import TLS-RPT reports; sum them up by day", cmd_reports },
+	{ "reports", "reports import [PATH...] [--imap URL --password-file F]"
+	    "\n       mxanchor [options] reports summary DOMAIN [--json]",
+	    "import TLS-RPT reports (files, mail, IMAP); sum them up by day",
+	    cmd_reports },
 	{ "enforce-override", "enforce-override DOMAIN --reason TEXT|--clear",
 	    "open the enforce gate against the evidence, saying why",
 	    cmd_enforce_override },
