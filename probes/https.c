@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <curl/curl.h>
+#include <openssl/x509.h>
 
 #include "https.h"
 #include "log.h"
@@ -81,6 +82,8 @@ https_setup(CURL *c, const struct probe_opts *opts, const char *url,
 	    (curl_off_t)body->max);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, https_write);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
+	/* Only so that a certificate error can say whom it was issued to. */
+	curl_easy_setopt(c, CURLOPT_CERTINFO, 1L);
 	if (opts->ca_file != NULL) {
 		curl_easy_setopt(c, CURLOPT_CAINFO, opts->ca_file);
 		curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
@@ -93,6 +96,50 @@ https_is_tls_error(CURLcode rc)
 	return rc == CURLE_PEER_FAILED_VERIFICATION ||
 	    rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_SSL_CONNECT_ERROR ||
 	    rc == CURLE_SSL_CERTPROBLEM;
+}
+
+/*
+ * The names in the server's certificate, for a message that says what
+ * the certificate is for.  libcurl gathers the chain before it checks
+ * the host name, so this works for a name mismatch; an untrusted chain
+ * may leave nothing.
+ */
+static char *
+https_cert_names(CURL *c)
+{
+	struct curl_certinfo	*ci = NULL;
+	struct curl_slist	*l;
+	const char		*subject = NULL, *san = NULL;
+
+	if (curl_easy_getinfo(c, CURLINFO_CERTINFO, &ci) != CURLE_OK ||
+	    ci == NULL || ci->num_of_certs < 1)
+		return NULL;
+	for (l = ci->certinfo[0]; l != NULL; l = l->next) {
+		if (strncmp(l->data, "Subject:", 8) == 0)
+			subject = l->data + 8;
+		else if (strncmp(l->data, "X509v3 Subject Alternative Name:",
+		    32) == 0)
+			san = l->data + 32;
+	}
+	if (san != NULL)
+		return xstrdup(san + strspn(san, " "));
+	if (subject != NULL)
+		return xstrdup(subject + strspn(subject, " "));
+	return NULL;
+}
+
+/* Why the chain did not verify, in OpenSSL's words; NULL when it did. */
+static char *
+https_verify_error(CURL *c)
+{
+	long	result = 0;
+
+	/* A name mismatch is curl's own check: it leaves "unspecified". */
+	if (curl_easy_getinfo(c, CURLINFO_SSL_VERIFYRESULT, &result) !=
+	    CURLE_OK || result == X509_V_OK ||
+	    result == X509_V_ERR_UNSPECIFIED)
+		return NULL;
+	return xstrdup(X509_verify_cert_error_string(result));
 }
 
 static void
@@ -151,6 +198,10 @@ https_get(const struct probe_opts *opts, const char *host, const char *path,
 		res->error = xprintf("%s", errbuf[0] != '\0' ? errbuf :
 		    curl_easy_strerror(rc));
 		res->tls_error = https_is_tls_error(rc);
+		if (res->tls_error) {
+			res->verify_error = https_verify_error(c);
+			res->cert_names = https_cert_names(c);
+		}
 	} else
 		res->transferred = 1;
 
@@ -169,6 +220,8 @@ void
 https_result_free(struct https_result *res)
 {
 	free(res->error);
+	free(res->verify_error);
+	free(res->cert_names);
 	free(res->content_type);
 	free(res->location);
 	free(res->body);

@@ -18,6 +18,9 @@ struct https_result {
 	int		 transferred;	/* a response arrived */
 	char		*error;		/* transport or TLS failure */
 	int		 tls_error;	/* error was a certificate problem */
+	char		*verify_error;	/* chain verification, when it failed */
+	char		*cert_names;	/* SAN (else subject) of the leaf, on a
+					   TLS error: what the host is for */
 	long		 status;
 	char		*content_type;
 	char		*location;	/* on 3xx */

@@ -10,6 +10,7 @@
  * value, unknown fields).
  */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -23,6 +24,24 @@
 
 #define STS_ID_MAX	32
 #define STS_NAME_MAX	32
+
+/*
+ * A broken rule of the grammar or of a MUST: senders then ignore the
+ * record, the field or the whole policy.
+ */
+static void __attribute__((format(printf, 4, 5)))
+sts_must(struct findings *fs, const char *code, const char *rfc,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*message;
+
+	va_start(ap, fmt);
+	xvasprintf(&message, fmt, ap);
+	va_end(ap);
+	findings_add_req(fs, SEV_ERROR, REQ_MUST, code, rfc, "%s", message);
+	free(message);
+}
 
 static int
 sts_is_wsp(int c)
@@ -87,7 +106,7 @@ sts_txt_field(const char *field, size_t len, struct sts_txt *txt,
 	char		*bad;
 
 	if (eq == NULL) {
-		findings_add(fs, SEV_ERROR, "sts.txt.syntax", RFC_TXT,
+		sts_must(fs, "sts.txt.syntax", RFC_TXT,
 		    "field \"%.*s\" has no \"=\"", (int)len, field);
 		return;
 	}
@@ -97,22 +116,23 @@ sts_txt_field(const char *field, size_t len, struct sts_txt *txt,
 	if (nlen == 2 && memcmp(field, "id", 2) == 0) {
 		bad = sts_id_bad_chars(eq + 1, vlen);
 		if (vlen == 0)
-			findings_add(fs, SEV_ERROR, "sts.txt.id", RFC_TXT,
+			sts_must(fs, "sts.txt.id", RFC_TXT,
 			    "the id is empty");
 		else if (*bad != '\0')
-			findings_add(fs, SEV_ERROR, "sts.txt.id", RFC_TXT,
+			sts_must(fs, "sts.txt.id", RFC_TXT,
 			    "id \"%.*s\" contains \"%s\": only letters and "
 			    "digits are allowed (use a UTC timestamp such as "
 			    "20261203T101500 or a hex digest cut to 32 "
 			    "characters)", (int)vlen, eq + 1, bad);
 		else if (vlen > STS_ID_MAX)
-			findings_add(fs, SEV_ERROR, "sts.txt.id", RFC_TXT,
+			sts_must(fs, "sts.txt.id", RFC_TXT,
 			    "id is %zu characters long, at most %d are "
 			    "allowed (cut a hex digest to 32 characters or "
 			    "use a UTC timestamp)", vlen, STS_ID_MAX);
 		else if (txt->id != NULL)
-			findings_add(fs, SEV_WARN, "sts.txt.id-repeated",
-			    RFC_TXT, "id appears twice; the first is used");
+			findings_add_req(fs, SEV_WARN, REQ_ADVICE,
+			    "sts.txt.id-repeated", RFC_TXT,
+			    "id appears twice; the first is used");
 		else
 			txt->id = xstrndup(eq + 1, vlen);
 		free(bad);
@@ -121,7 +141,7 @@ sts_txt_field(const char *field, size_t len, struct sts_txt *txt,
 
 	if (!sts_ext_name_valid(field, nlen) ||
 	    !sts_ext_value_valid(eq + 1, vlen))
-		findings_add(fs, SEV_ERROR, "sts.txt.syntax", RFC_TXT,
+		sts_must(fs, "sts.txt.syntax", RFC_TXT,
 		    "field \"%.*s\" is not a valid extension field",
 		    (int)len, field);
 }
@@ -134,7 +154,7 @@ sts_txt_parse(const char *record, struct sts_txt *txt, struct findings *fs)
 
 	memset(txt, 0, sizeof *txt);
 	if (strncmp(record, "v=STSv1", 7) != 0) {
-		findings_add(fs, SEV_ERROR, "sts.txt.version", RFC_TXT,
+		sts_must(fs, "sts.txt.version", RFC_TXT,
 		    "record does not start with \"v=STSv1\"");
 		return -1;
 	}
@@ -147,7 +167,7 @@ sts_txt_parse(const char *record, struct sts_txt *txt, struct findings *fs)
 		if (*p == '\0')
 			break;
 		if (*p != ';') {
-			findings_add(fs, SEV_ERROR, "sts.txt.syntax", RFC_TXT,
+			sts_must(fs, "sts.txt.syntax", RFC_TXT,
 			    "expected \";\" before \"%.20s\"", p);
 			break;
 		}
@@ -164,7 +184,7 @@ sts_txt_parse(const char *record, struct sts_txt *txt, struct findings *fs)
 	}
 
 	if (txt->id == NULL && findings_count(fs, SEV_ERROR) == errors)
-		findings_add(fs, SEV_ERROR, "sts.txt.missing-id", RFC_TXT,
+		sts_must(fs, "sts.txt.missing-id", RFC_TXT,
 		    "the required id field is missing");
 	if (findings_count(fs, SEV_ERROR) > errors || txt->id == NULL) {
 		sts_txt_free(txt);
@@ -201,7 +221,7 @@ sts_txt_select(char **records, size_t n, struct sts_txt *txt,
 		return -1;
 	}
 	if (candidates > 1) {
-		findings_add(fs, SEV_ERROR, "sts.txt.multiple", RFC_TXT,
+		sts_must(fs, "sts.txt.multiple", RFC_TXT,
 		    "%zu records start with \"v=STSv1\"; senders then "
 		    "ignore MTA-STS for the domain, keep exactly one",
 		    candidates);
@@ -357,7 +377,7 @@ sts_policy_mode(struct sts_policy *policy, const char *value,
 		policy->mode = STS_MODE_NONE;
 	else {
 		policy->mode = STS_MODE_INVALID;
-		findings_add(fs, SEV_ERROR, "sts.policy.mode", RFC_POLICY,
+		sts_must(fs, "sts.policy.mode", RFC_POLICY,
 		    "mode \"%s\" is not one of testing, enforce, none "
 		    "(values are case-sensitive)", value);
 	}
@@ -371,14 +391,14 @@ sts_policy_max_age(struct sts_policy *policy, const char *value,
 	long long	n;
 
 	if (len == 0 || len > 10 || strspn(value, "0123456789") != len) {
-		findings_add(fs, SEV_ERROR, "sts.policy.max-age", RFC_POLICY,
+		sts_must(fs, "sts.policy.max-age", RFC_POLICY,
 		    "max_age \"%s\" is not a number of seconds (1 to 10 "
 		    "digits)", value);
 		return;
 	}
 	n = strtoll(value, NULL, 10);
 	if (n > STS_MAX_AGE_LIMIT) {
-		findings_add(fs, SEV_ERROR, "sts.policy.max-age", RFC_POLICY,
+		sts_must(fs, "sts.policy.max-age", RFC_POLICY,
 		    "max_age %lld is above the maximum of %d (one year)", n,
 		    STS_MAX_AGE_LIMIT);
 		return;
@@ -394,20 +414,20 @@ sts_policy_mx(struct sts_policy *policy, const char *value,
 	size_t	 len = strlen(pattern);
 
 	if (len > 1 && pattern[len - 1] == '.') {
-		findings_add(fs, SEV_WARN, "sts.policy.mx-dot", RFC_POLICY,
-		    "mx \"%s\" ends with a dot, which the grammar does not "
-		    "allow; write it without", value);
+		findings_add_req(fs, SEV_WARN, REQ_ADVICE, "sts.policy.mx-dot",
+		    RFC_POLICY, "mx \"%s\" ends with a dot, which the "
+		    "grammar does not allow; write it without", value);
 		pattern[len - 1] = '\0';
 	}
 
 	if (!sts_pattern_valid(pattern)) {
 		if (pattern[0] == '.' && sts_domain_valid(pattern + 1))
-			findings_add(fs, SEV_ERROR, "sts.policy.mx-pattern",
+			sts_must(fs, "sts.policy.mx-pattern",
 			    RFC_POLICY, "invalid mx pattern \"%s\", did you "
 			    "mean \"*%s\"? A leading dot is not a wildcard",
 			    value, pattern);
 		else
-			findings_add(fs, SEV_ERROR, "sts.policy.mx-pattern",
+			sts_must(fs, "sts.policy.mx-pattern",
 			    RFC_POLICY, "invalid mx pattern \"%s\" (expected "
 			    "a host name or \"*.\" and a domain)", value);
 		free(pattern);
@@ -432,8 +452,9 @@ sts_policy_field(struct sts_policy *policy, const struct sts_line *l,
 		if (strcmp(l->name, once[i]) != 0)
 			continue;
 		if (seen[i]++) {
-			findings_add(fs, SEV_WARN, "sts.policy.repeated",
-			    RFC_POLICY, "line %d repeats %s; the first value "
+			findings_add_req(fs, SEV_WARN, REQ_ADVICE,
+			    "sts.policy.repeated", RFC_POLICY,
+			    "line %d repeats %s; the first value "
 			    "is used", l->number, l->name);
 			return;
 		}
@@ -442,7 +463,7 @@ sts_policy_field(struct sts_policy *policy, const struct sts_line *l,
 	if (strcmp(l->name, "version") == 0) {
 		policy->version = xstrdup(l->value);
 		if (strcmp(l->value, "STSv1") != 0)
-			findings_add(fs, SEV_ERROR, "sts.policy.version",
+			sts_must(fs, "sts.policy.version",
 			    RFC_POLICY, "version \"%s\" is not STSv1",
 			    l->value);
 	} else if (strcmp(l->name, "mode") == 0)
@@ -452,7 +473,7 @@ sts_policy_field(struct sts_policy *policy, const struct sts_line *l,
 	else if (strcmp(l->name, "mx") == 0)
 		sts_policy_mx(policy, l->value, fs);
 	else if (!sts_ext_name_valid(l->name, strlen(l->name)))
-		findings_add(fs, SEV_ERROR, "sts.policy.syntax", RFC_POLICY,
+		sts_must(fs, "sts.policy.syntax", RFC_POLICY,
 		    "line %d: \"%s\" is not a valid field name", l->number,
 		    l->name);
 	else if ((guess = sts_field_guess(l->name)) != NULL)
@@ -478,16 +499,16 @@ sts_policy_complete(struct sts_policy *policy, struct findings *fs,
 			max_age_reported = 1;
 
 	if (policy->version == NULL)
-		findings_add(fs, SEV_ERROR, "sts.policy.version", RFC_POLICY,
+		sts_must(fs, "sts.policy.version", RFC_POLICY,
 		    "the required version field is missing");
 	if (policy->mode == STS_MODE_MISSING)
-		findings_add(fs, SEV_ERROR, "sts.policy.mode", RFC_POLICY,
+		sts_must(fs, "sts.policy.mode", RFC_POLICY,
 		    "the required mode field is missing");
 	if (policy->max_age < 0 && !max_age_reported)
-		findings_add(fs, SEV_ERROR, "sts.policy.max-age", RFC_POLICY,
+		sts_must(fs, "sts.policy.max-age", RFC_POLICY,
 		    "the required max_age field is missing");
 	if (policy->nmx == 0 && policy->mode != STS_MODE_NONE)
-		findings_add(fs, SEV_ERROR, "sts.policy.no-mx", RFC_POLICY,
+		sts_must(fs, "sts.policy.no-mx", RFC_POLICY,
 		    "mode %s requires at least one valid mx field",
 		    policy->mode_raw != NULL ? policy->mode_raw : "(missing)");
 }
@@ -522,7 +543,7 @@ sts_policy_parse(const char *body, size_t len, struct sts_policy *policy,
 	policy->max_age = -1;
 
 	if (memchr(body, '\0', len) != NULL) {
-		findings_add(fs, SEV_ERROR, "sts.policy.binary", RFC_POLICY,
+		sts_must(fs, "sts.policy.binary", RFC_POLICY,
 		    "the policy contains NUL bytes; it must be plain text");
 		return -1;
 	}
@@ -537,10 +558,11 @@ sts_policy_parse(const char *body, size_t len, struct sts_policy *policy,
 
 		if (llen == 0) {
 			if (nl != NULL && nl + 1 < end)
-				findings_add(fs, SEV_WARN, "sts.policy.blank",
-				    RFC_POLICY, "line %d is empty", number);
+				findings_add_req(fs, SEV_WARN, REQ_ADVICE,
+				    "sts.policy.blank", RFC_POLICY,
+				    "line %d is empty", number);
 		} else if (sts_policy_split(line, llen, &l) != 0) {
-			findings_add(fs, SEV_ERROR, "sts.policy.syntax",
+			sts_must(fs, "sts.policy.syntax",
 			    RFC_POLICY, "line %d is not \"name: value\": "
 			    "\"%.*s\"", number, (int)(llen > 40 ? 40 : llen),
 			    line);
@@ -586,4 +608,94 @@ sts_mode_name(enum sts_mode mode)
 		break;
 	}
 	return "invalid";
+}
+
+void
+sts_policy_check_hosts(const struct sts_policy *policy, char **hosts,
+    size_t nhosts, struct findings *fs)
+{
+	size_t	i, j;
+	int	used;
+
+	if (policy->mode == STS_MODE_NONE)
+		return;
+
+	/* Senders in enforce mode skip an MX that no pattern covers. */
+	for (i = 0; i < nhosts; i++) {
+		if (sts_policy_covers(policy, hosts[i]) == NULL)
+			sts_must(fs, "sts.mx-not-covered", RFC_MATCH,
+			    "MX host %s is not covered by any mx line of the "
+			    "policy; in enforce mode senders will not deliver "
+			    "to it", hosts[i]);
+	}
+
+	/* A pattern for no MX is a leftover, or a host someone forgot. */
+	for (j = 0; j < policy->nmx && nhosts > 0; j++) {
+		used = 0;
+		for (i = 0; i < nhosts && !used; i++)
+			used = sts_mx_match(policy->mx[j], hosts[i]);
+		if (!used)
+			findings_add_req(fs, SEV_WARN, REQ_ADVICE,
+			    "sts.mx-unused", RFC_MATCH, "mx \"%s\" matches "
+			    "none of the MX hosts; remove it unless it is "
+			    "for a host you are about to add", policy->mx[j]);
+	}
+}
+
+/* Labels in a name: "example.com" has 2. */
+static size_t
+sts_label_count(const char *name)
+{
+	size_t	n = 1;
+
+	for (; *name != '\0'; name++)
+		if (*name == '.')
+			n++;
+	return n;
+}
+
+/* A wildcard lets any host with a certificate in its domain take mail. */
+static void
+sts_policy_wildcards(const struct sts_policy *policy, const char *domain,
+    struct findings *fs)
+{
+	const char	*suffix;
+	size_t		 i;
+
+	for (i = 0; i < policy->nmx; i++) {
+		if (strncmp(policy->mx[i], "*.", 2) != 0)
+			continue;
+		suffix = policy->mx[i] + 2;
+		if (sts_label_count(suffix) < 2)
+			findings_add_req(fs, SEV_ERROR, REQ_ADVICE,
+			    "sts.mx-broad", RFC_MATCH, "mx \"%s\" accepts a "
+			    "host in any domain under .%s that has a "
+			    "certificate: it protects nothing; list the MX "
+			    "hosts", policy->mx[i], suffix);
+		else if (domain != NULL && sts_name_equal(suffix,
+		    strlen(suffix), domain, strlen(domain)))
+			findings_add_req(fs, SEV_INFO, REQ_ADVICE,
+			    "sts.mx-broad", RFC_MATCH, "mx \"%s\" accepts "
+			    "every host directly under %s that has a "
+			    "certificate, web servers included; prefer the "
+			    "MX host names or a dedicated mail subdomain",
+			    policy->mx[i], domain);
+	}
+}
+
+void
+sts_policy_advise(const struct sts_policy *policy, const char *domain,
+    struct findings *fs)
+{
+	sts_policy_wildcards(policy, domain, fs);
+
+	/* Short caching reopens the downgrade window at every refresh. */
+	if (policy->mode == STS_MODE_ENFORCE && policy->max_age >= 0 &&
+	    policy->max_age < STS_MAX_AGE_SHORT)
+		findings_add_req(fs, SEV_WARN, REQ_ADVICE,
+		    "sts.policy.short-max-age", RFC_POLICY, "max_age is %lld "
+		    "seconds (%lld days); in enforce mode use weeks (such as "
+		    "%d, two weeks) so that senders keep the policy through "
+		    "an attack on a refresh", policy->max_age,
+		    policy->max_age / 86400, STS_MAX_AGE_ENFORCE);
 }

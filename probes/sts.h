@@ -16,6 +16,8 @@
 
 #define STS_POLICY_MAX		65536	/* §3.3: senders may cap at 64 KiB */
 #define STS_MAX_AGE_LIMIT	31557600 /* §3.2: at most one year */
+#define STS_MAX_AGE_SHORT	604800	/* below a week: short for enforce */
+#define STS_MAX_AGE_ENFORCE	1209600	/* what we suggest: two weeks */
 
 struct sts_txt {
 	char	*id;			/* 1-32 alphanumerics */
@@ -63,5 +65,19 @@ int	 sts_pattern_valid(const char *pattern);
 int	 sts_mx_match(const char *pattern, const char *host);
 /* The first pattern of the policy that covers host, or NULL. */
 const char *sts_policy_covers(const struct sts_policy *, const char *host);
+
+/*
+ * The policy against the MX hosts in DNS (§4.1): each host not covered
+ * (a MUST-level error: enforce would refuse it), each pattern that
+ * matches no host (advice).  Nothing for mode none.
+ */
+void	 sts_policy_check_hosts(const struct sts_policy *, char **hosts,
+	     size_t nhosts, struct findings *);
+/*
+ * Advice beyond the grammar: wildcards that cover a whole TLD or the
+ * whole domain, a short max_age in enforce mode.  domain may be NULL.
+ */
+void	 sts_policy_advise(const struct sts_policy *, const char *domain,
+	     struct findings *);
 
 #endif

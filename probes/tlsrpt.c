@@ -2,6 +2,7 @@
  * The _smtp._tls TXT record of SMTP TLS Reporting (RFC 8460 §3).
  */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -11,6 +12,21 @@
 
 #define RFC_TLSRPT	"RFC 8460 §3"
 #define TLSRPT_VERSION	"v=TLSRPTv1"
+
+/* A broken rule of §3: senders then ignore the record. */
+static void __attribute__((format(printf, 3, 4)))
+tlsrpt_must(struct findings *fs, const char *code, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*message;
+
+	va_start(ap, fmt);
+	xvasprintf(&message, fmt, ap);
+	va_end(ap);
+	findings_add_req(fs, SEV_ERROR, REQ_MUST, code, RFC_TLSRPT, "%s",
+	    message);
+	free(message);
+}
 
 static int
 tlsrpt_is_wsp(int c)
@@ -25,18 +41,18 @@ tlsrpt_uri_valid(const char *uri, struct findings *fs)
 	if (strncasecmp(uri, "mailto:", 7) == 0) {
 		if (strchr(uri + 7, '@') != NULL)
 			return 1;
-		findings_add(fs, SEV_ERROR, "tlsrpt.rua-uri", RFC_TLSRPT,
+		tlsrpt_must(fs, "tlsrpt.rua-uri",
 		    "rua \"%s\" has no mailbox after mailto:", uri);
 		return 0;
 	}
 	if (strncasecmp(uri, "https://", 8) == 0) {
 		if (uri[8] != '\0' && uri[8] != '/')
 			return 1;
-		findings_add(fs, SEV_ERROR, "tlsrpt.rua-uri", RFC_TLSRPT,
+		tlsrpt_must(fs, "tlsrpt.rua-uri",
 		    "rua \"%s\" has no host", uri);
 		return 0;
 	}
-	findings_add(fs, SEV_ERROR, "tlsrpt.rua-uri", RFC_TLSRPT,
+	tlsrpt_must(fs, "tlsrpt.rua-uri",
 	    "rua \"%s\" must be a mailto: or https: URI%s", uri,
 	    strchr(uri, ':') == NULL && strchr(uri, '@') != NULL ?
 	    " (write mailto: in front of the address)" : "");
@@ -61,8 +77,8 @@ tlsrpt_rua(struct tlsrpt_txt *txt, const char *value, size_t len,
 
 		uri = xstrndup(p, (size_t)(uend - p));
 		if (*uri == '\0')
-			findings_add(fs, SEV_ERROR, "tlsrpt.rua-uri",
-			    RFC_TLSRPT, "empty entry in the rua list");
+			tlsrpt_must(fs, "tlsrpt.rua-uri",
+			    "empty entry in the rua list");
 		else if (tlsrpt_uri_valid(uri, fs)) {
 			txt->rua = xreallocarray(txt->rua, txt->nrua + 1,
 			    sizeof *txt->rua);
@@ -85,7 +101,7 @@ tlsrpt_field(struct tlsrpt_txt *txt, const char *field, size_t len,
 	size_t		 i, nlen;
 
 	if (eq == NULL || eq == field) {
-		findings_add(fs, SEV_ERROR, "tlsrpt.syntax", RFC_TLSRPT,
+		tlsrpt_must(fs, "tlsrpt.syntax",
 		    "field \"%.*s\" is not name=value", (int)len, field);
 		return;
 	}
@@ -102,7 +118,7 @@ tlsrpt_field(struct tlsrpt_txt *txt, const char *field, size_t len,
 			break;
 	}
 	if (i < nlen || nlen > 32)
-		findings_add(fs, SEV_ERROR, "tlsrpt.syntax", RFC_TLSRPT,
+		tlsrpt_must(fs, "tlsrpt.syntax",
 		    "\"%.*s\" is not a valid field name", (int)nlen, field);
 }
 
@@ -117,7 +133,7 @@ tlsrpt_txt_parse(const char *record, struct tlsrpt_txt *txt,
 
 	memset(txt, 0, sizeof *txt);
 	if (strncmp(record, TLSRPT_VERSION, strlen(TLSRPT_VERSION)) != 0) {
-		findings_add(fs, SEV_ERROR, "tlsrpt.version", RFC_TLSRPT,
+		tlsrpt_must(fs, "tlsrpt.version",
 		    "record does not start with \"%s\"", TLSRPT_VERSION);
 		return -1;
 	}
@@ -129,8 +145,8 @@ tlsrpt_txt_parse(const char *record, struct tlsrpt_txt *txt,
 		if (*p == '\0')
 			break;
 		if (*p != ';') {
-			findings_add(fs, SEV_ERROR, "tlsrpt.syntax",
-			    RFC_TLSRPT, "expected \";\" before \"%.20s\"", p);
+			tlsrpt_must(fs, "tlsrpt.syntax",
+			    "expected \";\" before \"%.20s\"", p);
 			break;
 		}
 		p++;
@@ -150,7 +166,7 @@ tlsrpt_txt_parse(const char *record, struct tlsrpt_txt *txt,
 		if (strcmp(fs->v[i].code, "tlsrpt.rua-uri") == 0)
 			uri_reported = 1;
 	if (txt->nrua == 0 && !uri_reported)
-		findings_add(fs, SEV_ERROR, "tlsrpt.no-rua", RFC_TLSRPT,
+		tlsrpt_must(fs, "tlsrpt.no-rua",
 		    "the required rua field is missing");
 	if (findings_count(fs, SEV_ERROR) > errors || txt->nrua == 0) {
 		tlsrpt_txt_free(txt);
@@ -181,7 +197,7 @@ tlsrpt_txt_select(char **records, size_t n, struct tlsrpt_txt *txt,
 		return -1;
 	}
 	if (candidates > 1) {
-		findings_add(fs, SEV_ERROR, "tlsrpt.multiple", RFC_TLSRPT,
+		tlsrpt_must(fs, "tlsrpt.multiple",
 		    "%zu records start with \"%s\"; senders then treat the "
 		    "domain as not using TLS-RPT, keep exactly one "
 		    "(one record may list several rua URIs)", candidates,

@@ -11,7 +11,7 @@ PACKAGES=(
 	gcc clang libclang-rt-14-dev meson ninja-build pkg-config
 	libncurses-dev libssl-dev libcurl4-openssl-dev libldns-dev
 	libssh2-1-dev libsqlite3-dev libjansson-dev zlib1g-dev
-	libcmocka-dev
+	libcmocka-dev libgmime-3.0-dev
 	jq tmux sqlite3 locales
 )
 

@@ -14,6 +14,7 @@
 #include "context.h"
 #include "observe.h"
 #include "state.h"
+#include "sts_history.h"
 #include "xmalloc.h"
 
 static const char *check_marks[] = { "pending", "pass", "warn", "FAIL" };
@@ -57,8 +58,9 @@ check_print_text(const struct check *c)
 		    step_table[i]->name, r->summary != NULL ? r->summary : "");
 		for (j = 0; j < r->findings.n; j++) {
 			f = &r->findings.v[j];
-			printf("      %-5s %s", severity_name(f->severity),
-			    f->message);
+			printf("      %-5s %s%s%s", severity_name(f->severity),
+			    f->req != REQ_NONE ? requirement_name(f->req) : "",
+			    f->req != REQ_NONE ? ": " : "", f->message);
 			if (f->rfc != NULL)
 				printf(" [%s]", f->rfc);
 			printf("\n");
@@ -73,6 +75,7 @@ static int
 check_record(const struct cli_options *opts, const struct check *c)
 {
 	struct state_step	 steps[STEP_COUNT];
+	struct sts_seen		 seen;
 	struct state		*st;
 	char			*path, *cause = NULL, *obs;
 	json_t			*j;
@@ -102,6 +105,9 @@ check_record(const struct cli_options *opts, const struct check *c)
 
 	rc = state_record_check(st, c->domain, c->started, steps, STEP_COUNT,
 	    obs, &cause);
+	if (rc == 0 && sts_seen_from(c->obs, &seen) == 0)
+		rc = sts_history_record(st, c->domain, c->started, &seen,
+		    &cause);
 	if (rc != 0) {
 		fprintf(stderr, "mxanchor: %s\n", cause);
 		free(cause);
@@ -123,7 +129,7 @@ check_context(const struct cli_options *opts, const char *domain,
 	struct state	*st;
 	char		*path, *cause = NULL;
 
-	memset(ctx, 0, sizeof *ctx);
+	step_context_init(ctx);
 	if (opts->no_state)
 		return;
 	path = cli_state_path(opts);

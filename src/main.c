@@ -31,6 +31,15 @@ static const struct command commands[] = {
 	{ "check", "check DOMAIN [--json]",
 	    "run every step's probes and print the verdicts", cmd_check },
 	{ "help", "help", "this text", cmd_help },
+	{ "lint", "lint sts-txt|sts-policy|tlsrpt-txt INPUT... [--json]",
+	    "check a record or policy before publishing it", cmd_lint },
+	{ "reports", "reports import [PATH...] [--imap URL --password-file F]"
+	    "\n       mxanchor [options] reports summary DOMAIN [--json]",
+	    "import TLS-RPT reports (files, mail, IMAP); sum them up by day",
+	    cmd_reports },
+	{ "enforce-override", "enforce-override DOMAIN --reason TEXT|--clear",
+	    "open the enforce gate against the evidence, saying why",
+	    cmd_enforce_override },
 };
 #define NCOMMANDS	(sizeof commands / sizeof commands[0])
 

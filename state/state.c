@@ -33,6 +33,7 @@
 #include <sqlite3.h>
 
 #include "state.h"
+#include "state_int.h"
 #include "clock.h"
 #include "log.h"
 #include "xmalloc.h"
@@ -98,12 +99,16 @@ static const char *state_migrations[] = {
 	"CREATE INDEX events_domain_at ON events (domain_id, at);"
 	"PRAGMA application_id = 1836605806;"	/* STATE_APPLICATION_ID */
 	"PRAGMA user_version = 1;",
+
+	/* 1 -> 2: MTA-STS history, enforce overrides, TLS-RPT reports. */
+	STATE_SCHEMA_STS_REPORTS
+	"PRAGMA user_version = 2;",
 };
 #define STATE_SCHEMA_VERSION \
 	((int)(sizeof state_migrations / sizeof state_migrations[0]))
 
 /* Sets *cause (when the caller wants it) to a formatted message. */
-static void __attribute__((format(printf, 2, 3)))
+void __attribute__((format(printf, 2, 3)))
 state_cause(char **cause, const char *fmt, ...)
 {
 	va_list	 ap;
@@ -116,7 +121,7 @@ state_cause(char **cause, const char *fmt, ...)
 }
 
 /* Turns the connection's last error into a message for the operator. */
-static void
+void
 state_fail(struct state *s, char **cause, const char *what)
 {
 	int		 code, primary, os;
@@ -196,7 +201,7 @@ state_vstmt(struct state *s, char **cause, const char *sql,
 	return stmt;
 }
 
-static sqlite3_stmt *
+sqlite3_stmt *
 state_stmt(struct state *s, char **cause, const char *sql,
     const char *types, ...)
 {
@@ -210,7 +215,7 @@ state_stmt(struct state *s, char **cause, const char *sql,
 }
 
 /* Steps a statement: 1 for a row, 0 when done, -1 with *cause on error. */
-static int
+int
 state_step(struct state *s, sqlite3_stmt *stmt, char **cause)
 {
 	switch (sqlite3_step(stmt)) {
@@ -224,7 +229,7 @@ state_step(struct state *s, sqlite3_stmt *stmt, char **cause)
 }
 
 /* Runs one statement to the end, ignoring any rows. */
-static int
+int
 state_run(struct state *s, char **cause, const char *sql,
     const char *types, ...)
 {
@@ -269,7 +274,7 @@ state_int(struct state *s, const char *sql, sqlite3_int64 *out,
  * non-NULL value only when memory runs out, which like xmalloc we do not
  * survive.
  */
-static char *
+char *
 state_column(sqlite3_stmt *stmt, int col)
 {
 	const unsigned char	*text;
@@ -286,7 +291,7 @@ state_column(sqlite3_stmt *stmt, int col)
 	return xstrdup((const char *)text);
 }
 
-static void
+void
 state_rollback(struct state *s)
 {
 	if (sqlite3_get_autocommit(s->db))
@@ -296,7 +301,7 @@ state_rollback(struct state *s)
 }
 
 /* Starts a write transaction, waiting for other writers. */
-static int
+int
 state_begin_write(struct state *s, char **cause)
 {
 	if (s->read_only) {
@@ -307,7 +312,7 @@ state_begin_write(struct state *s, char **cause)
 }
 
 /* Commits, or rolls back and fails. */
-static int
+int
 state_commit(struct state *s, char **cause)
 {
 	if (state_run(s, cause, "COMMIT", "") != 0) {
@@ -318,7 +323,7 @@ state_commit(struct state *s, char **cause)
 }
 
 /* Lower-cases the name and strips one trailing dot; caller frees. */
-static char *
+char *
 state_domain_name(const char *domain, char **cause)
 {
 	char	*name;
@@ -348,7 +353,7 @@ state_domain_name(const char *domain, char **cause)
 }
 
 /* Finds a domain's id: 1 when found, 0 when not, -1 on error. */
-static int
+int
 state_domain_id(struct state *s, const char *name, sqlite3_int64 *id,
     char **cause)
 {
@@ -366,7 +371,7 @@ state_domain_id(struct state *s, const char *name, sqlite3_int64 *id,
 }
 
 /* Inside a write transaction: the domain's id, adding it when missing. */
-static int
+int
 state_domain_ensure(struct state *s, const char *name, time_t added,
     sqlite3_int64 *id, char **cause)
 {
@@ -855,6 +860,12 @@ state_open(const char *path, int flags, char **cause)
 fail:
 	state_refuse(s);
 	return NULL;
+}
+
+sqlite3 *
+state_db(struct state *s)
+{
+	return s->db;
 }
 
 void

@@ -1,31 +1,117 @@
 /*
  * Loading the step context from the state.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "context.h"
+#include "report_summary.h"
 #include "state.h"
+#include "state_sts.h"
+#include "sts_history.h"
+
+void
+step_context_init(struct step_context *ctx)
+{
+	memset(ctx, 0, sizeof *ctx);
+	ctx->gate_days = STEP_GATE_DAYS;
+}
+
+/*
+ * Before the policy history existed, the policy counted as live since
+ * the mta-sts step last turned pass or warn.
+ */
+static void
+step_context_from_steps(const struct state_domain *d,
+    struct step_context *ctx)
+{
+	size_t	i;
+
+	for (i = 0; i < d->nsteps; i++) {
+		if (strcmp(d->steps[i].id, "mta-sts") != 0)
+			continue;
+		if (strcmp(d->steps[i].status, "pass") == 0 ||
+		    strcmp(d->steps[i].status, "warn") == 0)
+			ctx->testing_since = d->steps[i].changed;
+	}
+}
+
+/* A file of schema 1 opened read-only: only the step history. */
+static int
+step_context_legacy(struct state *st, const char *domain,
+    struct step_context *ctx, char **cause)
+{
+	struct state_domain	d;
+	int			rc;
+
+	if ((rc = state_domain_get(st, domain, &d, cause)) <= 0)
+		return rc;
+	step_context_from_steps(&d, ctx);
+	state_domain_free(&d);
+	return 0;
+}
+
+static int
+step_context_override(struct state *st, const char *domain,
+    struct step_context *ctx, char **cause)
+{
+	char	*reason;
+	int	 rc;
+
+	rc = state_override_get(st, domain, &ctx->override_at, &reason,
+	    cause);
+	if (rc == 1) {
+		snprintf(ctx->override_reason, sizeof ctx->override_reason,
+		    "%s", reason);
+		free(reason);
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+/* The reports of the last days, whether the domain was added or not. */
+static int
+step_context_reports(struct state *st, const char *domain,
+    struct step_context *ctx, char **cause)
+{
+	struct report_summary	s;
+	time_t			now = clock_now(), to;
+
+	to = now - now % 86400 + 86400;
+	if (report_summary_load(st, domain, to - STEP_REPORT_DAYS * 86400,
+	    to, &s, cause) != 0)
+		return -1;
+	report_summary_context(&s, now, &ctx->reports);
+	report_summary_free(&s);
+	return 0;
+}
 
 int
 step_context_load(struct state *st, const char *domain,
     struct step_context *ctx, char **cause)
 {
 	struct state_domain	d;
-	size_t			i;
 	int			rc;
 
-	memset(ctx, 0, sizeof *ctx);
+	step_context_init(ctx);
+	if (!state_sts_available(st))
+		return step_context_legacy(st, domain, ctx, cause);
+	if (step_context_reports(st, domain, ctx, cause) != 0)
+		return -1;
 	if ((rc = state_domain_get(st, domain, &d, cause)) <= 0)
 		return rc;
 
-	/* The policy went live when the step last turned pass or warn. */
-	for (i = 0; i < d.nsteps; i++) {
-		if (strcmp(d.steps[i].id, "mta-sts") != 0)
-			continue;
-		if (strcmp(d.steps[i].status, "pass") == 0 ||
-		    strcmp(d.steps[i].status, "warn") == 0)
-			ctx->testing_since = d.steps[i].changed;
-	}
+	if (sts_history_load(st, domain, ctx, cause) != 0)
+		goto fail;
+	if (!ctx->sts_known)
+		step_context_from_steps(&d, ctx);
+	if (step_context_override(st, domain, ctx, cause) != 0)
+		goto fail;
 	state_domain_free(&d);
 	return 0;
+
+fail:
+	state_domain_free(&d);
+	return -1;
 }

@@ -105,6 +105,12 @@ observe_json_policy(const struct observation *o)
 	    "ms", (json_int_t)p->elapsed_ms);
 	if (p->error != NULL)
 		json_object_set_new(j, "error", json_string(p->error));
+	if (p->verify_error != NULL)
+		json_object_set_new(j, "verify_error",
+		    json_string(p->verify_error));
+	if (p->cert_names != NULL)
+		json_object_set_new(j, "cert_names",
+		    json_string(p->cert_names));
 	if (p->content_type != NULL)
 		json_object_set_new(j, "content_type",
 		    json_string(p->content_type));

@@ -18,6 +18,7 @@
 #include "context.h"
 #include "check.h"
 #include "clock.h"
+#include "state_sts.h"
 #include "log.h"
 #include "text.h"
 #include "theme.h"
@@ -423,6 +424,27 @@ app_step_select(struct app *app, size_t step)
 	app_cursor_try(app);
 }
 
+void
+app_override(struct app *app, const char *reason)
+{
+	char	*cause = NULL;
+
+	if (app->dom == NULL)
+		return;
+	if (app->read_only) {
+		app_message(app, 1, "read-only: the override is not stored");
+		return;
+	}
+	if (state_override_add(app->state, app->dom->name, clock_now(),
+	    reason, &cause) != 0) {
+		app_state_error(app, "cannot store the override", cause);
+		return;
+	}
+	app_message(app, 0, "enforce gate of %s overridden; checking again",
+	    app->dom->name);
+	app_check_start(app, app->dom->name);
+}
+
 int
 app_check_running(const struct app *app, const char *domain)
 {
@@ -585,6 +607,7 @@ app_record_new(const char *domain, time_t when, const struct check *check)
 		rec->observation = json_dumps(json, JSON_COMPACT);
 		json_decref(json);
 	}
+	sts_seen_from(check->obs, &rec->sts);
 	return rec;
 }
 
@@ -604,6 +627,12 @@ app_record_try(struct app *app)
 		return -1;
 	}
 	log_debug("%s: stored the check of %s", __func__, rec->domain);
+	if (sts_history_record(app->state, rec->domain, rec->when, &rec->sts,
+	    &cause) != 0) {
+		app_message(app, 1, "the MTA-STS policy of %s is not in the "
+		    "history: %s", rec->domain, cause);
+		free(cause);
+	}
 	app_record_free(rec);
 	app->record = NULL;
 	return 0;

@@ -18,6 +18,7 @@
 
 #include "state.h"
 #include "step.h"
+#include "sts_history.h"
 #include "tui.h"
 #include "worker.h"
 
@@ -31,6 +32,10 @@ enum app_screen {
 #define APP_KEY_HANDLED		0x1
 #define APP_KEY_IGNORED		0x2
 #define APP_KEY_QUIT		0x4
+
+/* What the prompt asks for. */
+#define APP_PROMPT_DOMAIN	0	/* a domain to add */
+#define APP_PROMPT_OVERRIDE	1	/* why to override the enforce gate */
 
 /* Regions to draw again. */
 #define APP_DIRTY_HEADER	0x1
@@ -76,6 +81,7 @@ struct app_record {
 	time_t			 when;
 	struct state_step	 steps[STEP_COUNT];	/* results owned */
 	char			*observation;
+	struct sts_seen		 sts;		/* the MTA-STS policy seen */
 	long long		 retry_ms;
 };
 
@@ -122,8 +128,9 @@ struct app {
 	/* A domain waiting for y to be removed, or NULL. */
 	char			*confirm_remove;
 
-	/* The one-line input prompt (adding a domain). */
+	/* The one-line input prompt (adding a domain, an override). */
 	int			 prompting;
+	int			 prompt_for;	/* APP_PROMPT_* */
 	char			 input[256];
 	size_t			 input_len;
 };
@@ -147,6 +154,12 @@ void	app_domain_open(struct app *, const char *name);
 void	app_domain_close(struct app *);
 /* Moves the step cursor and stores it (unless read-only). */
 void	app_step_select(struct app *, size_t);
+
+/*
+ * Records the operator's override of the open domain's enforce gate with
+ * a reason (unless read-only), then checks again.
+ */
+void	app_override(struct app *, const char *reason);
 
 /* Whether a check of domain (NULL: of any domain) is running. */
 int	app_check_running(const struct app *, const char *domain);

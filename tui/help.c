@@ -24,6 +24,7 @@ static const struct {
 	{ "D", "remove a domain and its history (asks first)" },
 	{ "w", "write the step's records to mxanchor-DOMAIN-STEP.txt" },
 	{ "r", "check the domain again (runs in the background)" },
+	{ "o", "enforce step: override the gate, giving a reason" },
 	{ "Ctrl-L", "redraw the screen" },
 	{ "?", "this help" },
 	{ "q", "quit; the rollout resumes where you left it" },

@@ -10,16 +10,25 @@
 #include "theme.h"
 
 #define PROMPT_LABEL	" Add domain: "
+#define PROMPT_OVERRIDE	" Override the enforce gate, because: "
 
 void
 prompt_begin(struct app *app)
 {
 	app_message_clear(app);
 	app->prompting = 1;
+	app->prompt_for = APP_PROMPT_DOMAIN;
 	app->input_len = 0;
 	app->input[0] = '\0';
 	app->dirty |= APP_DIRTY_STATUS;
 	curs_set(1);
+}
+
+void
+prompt_begin_override(struct app *app)
+{
+	prompt_begin(app);
+	app->prompt_for = APP_PROMPT_OVERRIDE;
 }
 
 static void
@@ -38,6 +47,7 @@ prompt_draw(struct app *app)
 
 	text_fill(l->status_y, 0, l->cols, theme_attr(THEME_NORMAL));
 	x = text_put(l->status_y, 0, l->cols, theme_attr(THEME_TITLE),
+	    app->prompt_for == APP_PROMPT_OVERRIDE ? PROMPT_OVERRIDE :
 	    PROMPT_LABEL, 0);
 
 	/* Show the end of a long input. */
@@ -63,7 +73,10 @@ prompt_key(struct app *app, int key)
 	case '\r':
 	case KEY_ENTER:
 		prompt_end(app);
-		app_domain_add(app, app->input);
+		if (app->prompt_for == APP_PROMPT_OVERRIDE)
+			app_override(app, app->input);
+		else
+			app_domain_add(app, app->input);
 		break;
 	case KEY_BACKSPACE:
 	case 127:

@@ -17,6 +17,7 @@
 #include "atomic.h"
 #include "bars.h"
 #include "clock.h"
+#include "prompt.h"
 #include "strbuf.h"
 #include "text.h"
 #include "theme.h"
@@ -29,6 +30,7 @@ static const struct bars_hint view_hints[] = {
 	{ "J/K", "scroll" },
 	{ "r", "re-check" },
 	{ "w", "write records" },
+	{ "o", "override (enforce)" },
 	{ "h", "domains" },
 	{ "?", "help" },
 	{ "q", "quit" },
@@ -152,7 +154,10 @@ view_build(struct app *app, struct text_lines *tl, int width)
 			tl->v[first].mark_attr =
 			    theme_attr(theme_severity_element(f->severity));
 		}
-		if (f->rfc != NULL)
+		if (f->rfc != NULL && f->req != REQ_NONE)
+			s = xprintf("%s %s %s %s %s", f->code, theme_bullet(),
+			    f->rfc, theme_bullet(), requirement_name(f->req));
+		else if (f->rfc != NULL)
 			s = xprintf("%s %s %s", f->code, theme_bullet(),
 			    f->rfc);
 		else
@@ -410,6 +415,11 @@ view_key(struct app *app, int key)
 		break;
 	case 'w':
 		view_write_artifacts(app);
+		break;
+	case 'o':
+		if (app->step != STEP_ENFORCE)
+			return APP_KEY_IGNORED;
+		prompt_begin_override(app);
 		break;
 	case 27:	/* Escape */
 	case KEY_LEFT:

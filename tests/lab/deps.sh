@@ -16,6 +16,7 @@ PACKAGES=(
 	postfix         # postfix, posttls-finger
 	openssh-server  # sshd
 	openssh-client  # ssh, ssh-keygen
+	dovecot-imapd   # dovecot: an IMAP mailbox of report mails
 	ldnsutils       # drill
 	bind9-dnsutils  # delv, nsupdate
 	openssl

@@ -162,18 +162,39 @@ check_update() {
 
 # ---- HTTPS: MTA-STS policy
 
+# The policy host serves what its scenario's policy= says (scenarios.sh).
 check_policy() {
-	local out body ctype code want
+	local out body ctype code want mx=$MX_HOST
+	[[ $STS_POLICY != mismatch ]] || mx=mail.$DOMAIN
 	want=$(printf 'version: STSv1\nmode: %s\nmx: %s\nmax_age: 86400' \
-		"$STS_MODE" "$MX_HOST")
+		"$STS_MODE" "$mx")
 	out=$(curl -q -sS --max-time 5 --noproxy '*' --proto =https \
-		--resolve "$STS_HOST:443:$MXLAB_HTTPS" --cacert "$MXLAB_CA_FILE" \
+		--resolve "$STS_HOST:443:$STS_ADDR" --cacert "$MXLAB_CA_FILE" \
 		--capath /dev/null -o "$TMP/$DOMAIN.policy" \
-		-w '%{http_code} %{content_type}' "$STS_URL") ||
-		{ echo "$out"; return 1; }
+		-w '%{http_code} %{content_type}' "$STS_URL" 2>&1)
+	case $STS_POLICY in
+	unreachable)
+		expect_has "unreachable host" "$out" "Failed to connect"
+		return ;;
+	wrongcert)
+		expect_has "wrong certificate" "$out" "no alternative certificate"
+		return ;;
+	esac
 	code=${out%% *}
 	ctype=${out#* }
 	body=$(<"$TMP/$DOMAIN.policy")
+	case $STS_POLICY in
+	redirect)
+		expect_eq "HTTP status" "$code" 301
+		return ;;
+	ctype)
+		expect_eq "content type" "${ctype%%;*}" text/html
+		return ;;
+	big)
+		[[ ${#body} -gt 65536 && $body == "$want"* ]] ||
+			{ echo "policy of ${#body} bytes"; return 1; }
+		return ;;
+	esac
 	expect_eq "HTTP status" "$code" 200 || return 1
 	expect_eq "content type" "${ctype%%;*}" text/plain || return 1
 	expect_eq "policy" "$body" "$want"
@@ -260,11 +281,35 @@ check_ssh_no_key_refused() {
 	fi
 }
 
+# ---- IMAP: the mailbox of report mails
+
+# Logs in over TLS with the lab CA; the INBOX holds the report mails and
+# one other message.
+check_imap_mailbox() {
+	local out want
+	out=$(curl -q -sS --max-time 5 --noproxy '*' --cacert "$MXLAB_CA_FILE" \
+		--capath /dev/null \
+		-u "$MXLAB_IMAP_USER:$(<"$MXLAB_IMAP_PASSWORD_FILE")" \
+		"$MXLAB_IMAP_URL" -X 'UID SEARCH ALL' 2>&1) ||
+		{ echo "$out"; return 1; }
+	want=$(seq -s ' ' 1 $((MXLAB_IMAP_REPORTS + 1)))
+	expect_eq "UID SEARCH ALL" "$(tr -d '\r' <<<"$out")" "* SEARCH $want"
+}
+
+check_imap_plaintext_refused() {
+	local out
+	out=$(curl -q -sS --max-time 5 --noproxy '*' \
+		-u "$MXLAB_IMAP_USER:$(<"$MXLAB_IMAP_PASSWORD_FILE")" \
+		"imap://$MXLAB_IMAP_ADDR/INBOX" -X 'UID SEARCH ALL' 2>&1) &&
+		{ echo "logged in without TLS: $out"; return 1; }
+	return 0
+}
+
 # ---- Hygiene: processes and sockets
 
 check_servers_running() {
 	local pidfile name bad=
-	for name in knot unbound nginx postfix sshd; do
+	for name in knot unbound nginx postfix sshd dovecot; do
 		pidfile=$MXLAB_DIR/pids/$name.pid
 		if ! [[ -r $pidfile ]] || ! lab_pid_alive "$(<"$pidfile")"; then
 			bad+=" $name"
@@ -321,9 +366,14 @@ check_scenario() {
 		check "$d: old key differs from served" check_stale_differs ;;
 	esac
 	if [[ $STS_MODE != none ]]; then
-		check "$d: _mta-sts TXT" check_record "_mta-sts.$d" TXT \
-			"\"v=STSv1; id=$STS_ID\""
-		check "$d: $STS_HOST A" check_record "$STS_HOST" A "$MXLAB_HTTPS"
+		if [[ $STS_POLICY == delegated ]]; then
+			check "$d: _mta-sts CNAME" check_record "_mta-sts.$d" \
+				CNAME "_mta-sts.good.test."
+		else
+			check "$d: _mta-sts TXT" check_record "_mta-sts.$d" \
+				TXT "\"v=STSv1; id=$STS_ID\""
+		fi
+		check "$d: $STS_HOST A" check_record "$STS_HOST" A "$STS_ADDR"
 		check "$d: policy over HTTPS" check_policy
 	fi
 	[[ $TLSRPT == on ]] && check "$d: TLS-RPT TXT" check_record \
@@ -384,6 +434,8 @@ main() {
 	check "nginx rejects unknown names" check_unknown_sni_rejected
 	check "ssh: key login, known host" check_ssh_key_login
 	check "ssh: login without key refused" check_ssh_no_key_refused
+	check "imap: report mailbox over TLS" check_imap_mailbox
+	check "imap: no login without TLS" check_imap_plaintext_refused
 	check "sockets on 127.0.0.0/8 only" check_loopback_only
 
 	echo "$CHECKS checks, $FAILS failed"

@@ -7,12 +7,12 @@
 # nginx, Postfix, sshd) run as children with their PIDs in DIR/pids; once
 # each of them answers, DIR/env is written for the tests to source.  On any
 # failure the servers already started are stopped again and the relevant log
-# is shown.  See README.md for what runs where.
+# is shown.  See README.md for what runs where.  (Dovecot, IMAP: lib/dovecot.sh.)
 set -euo pipefail
 shopt -s extglob
 
 LAB_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-for lib in common scenarios pki knot unbound nginx postfix sshd; do
+for lib in common scenarios pki knot unbound nginx postfix sshd dovecot; do
 	# shellcheck source=/dev/null
 	. "$LAB_HOME/lib/$lib.sh"
 done
@@ -67,7 +67,8 @@ lab_prepare_dir() {
 lab_check_ports_free() {
 	local line busy=
 	local -a wanted=("$LAB_AUTH_ADDR:53" "$LAB_RESOLVER_ADDR:53"
-		"$LAB_HTTPS_ADDR:443" "$LAB_SSH_ADDR:$LAB_SSH_PORT")
+		"$LAB_HTTPS_ADDR:443" "$LAB_SSH_ADDR:$LAB_SSH_PORT"
+		"$LAB_IMAP_ADDR:143" "$LAB_IMAP_ADDR:993")
 	for line in "${LAB_SCENARIOS[@]}"; do
 		scenario_load "$line"
 		wanted+=("$S_MX_ADDR:25")
@@ -125,6 +126,11 @@ lab_write_env() {
 	MXLAB_POSTFIX_CONFIG="$dir/postfix"
 	MXLAB_POSTFIX_CLIENT_CONFIG="$dir/postfix-client"
 	MXLAB_LOG_DIR="$dir/log"
+	MXLAB_IMAP_ADDR="$LAB_IMAP_ADDR"
+	MXLAB_IMAP_USER="$LAB_IMAP_USER"
+	MXLAB_IMAP_PASSWORD_FILE="$dir/dovecot/password"
+	MXLAB_IMAP_URL="imaps://$LAB_IMAP_ADDR/INBOX"
+	MXLAB_IMAP_REPORTS="$LAB_IMAP_DAYS"
 	EOF
 	mv "$dir/env.tmp" "$dir/env"
 }
@@ -145,6 +151,7 @@ lab_generate() {
 	nginx_setup "$dir"
 	sshd_setup "$dir"
 	postfix_setup "$dir"
+	dovecot_setup "$dir"
 }
 
 # Start every server, then wait for each; the waits overlap the start-ups.
@@ -155,11 +162,13 @@ lab_start_servers() {
 	nginx_start "$dir"
 	postfix_start "$dir"
 	sshd_start "$dir"
+	dovecot_start "$dir"
 	knot_wait "$dir" knot "$LAB_AUTH_ADDR"
 	unbound_wait "$dir"
 	nginx_wait "$dir"
 	postfix_wait "$dir"
 	sshd_wait "$dir"
+	dovecot_wait "$dir"
 }
 
 # On a failed start, stop whatever was started.

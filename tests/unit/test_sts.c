@@ -889,6 +889,163 @@ test_mx_match_wildcard_one_label(void **state)
 	assert_false(sts_mx_match("mail.example.org", "xmail.example.org"));
 }
 
+/* --- requirement levels (the tags lint and check show) --- */
+
+/* Broken grammar is a MUST; unknown fields are no rule at all. */
+static void
+test_requirement_levels(void **state)
+{
+	struct sts_policy	 policy;
+	struct sts_txt		 txt;
+	struct findings		 fs = { 0 };
+	const struct finding	*f;
+
+	assert_int_equal(parse_case(CASE002, "policy-enforce-nmx.txt",
+	    &policy, &fs), -1);
+	assert_non_null(f = findings_find(&fs, "sts.policy.no-mx"));
+	assert_int_equal(f->req, REQ_MUST);
+	assert_string_equal(f->rfc, "RFC 8461 §3.2");
+	assert_non_null(f = findings_find(&fs, "sts.policy.unknown-field"));
+	assert_int_equal(f->req, REQ_NONE);
+	sts_policy_free(&policy);
+	findings_free(&fs);
+
+	assert_int_equal(sts_txt_parse("v=STSv1; id=Qk3x+Yw9", &txt, &fs),
+	    -1);
+	assert_non_null(f = findings_find(&fs, "sts.txt.id"));
+	assert_int_equal(f->req, REQ_MUST);
+	assert_string_equal(f->rfc, "RFC 8461 §3.1");
+	findings_free(&fs);
+
+	assert_int_equal(parse_str("version: STSv1\nmode: testing\n"
+	    "mode: enforce\nmx: a.example\nmax_age: 86400\n", &policy, &fs),
+	    0);
+	assert_non_null(f = findings_find(&fs, "sts.policy.repeated"));
+	assert_int_equal(f->req, REQ_ADVICE);
+	assert_int_equal(f->severity, SEV_WARN);
+	sts_policy_free(&policy);
+	findings_free(&fs);
+}
+
+/* --- the policy against the MX hosts (§4.1) --- */
+
+/* Every MX covered, or a MUST-level error per host not covered. */
+static void
+test_check_hosts_not_covered(void **state)
+{
+	struct sts_policy	 policy;
+	struct findings		 fs = { 0 };
+	const struct finding	*f;
+	char			*hosts[] = { "mx1.example.net",
+				    "MX2.example.net.", "b.a.mx.example.net" };
+
+	assert_int_equal(parse_str("version: STSv1\nmode: enforce\n"
+	    "mx: mx1.example.net\nmx: mx2.example.net\nmax_age: 604800\n",
+	    &policy, &fs), 0);
+	sts_policy_check_hosts(&policy, hosts, 3, &fs);
+	assert_int_equal(count_code(&fs, "sts.mx-not-covered"), 1);
+	assert_non_null(f = findings_find(&fs, "sts.mx-not-covered"));
+	assert_int_equal(f->severity, SEV_ERROR);
+	assert_int_equal(f->req, REQ_MUST);
+	assert_contains(f->message, "b.a.mx.example.net");
+	assert_null(findings_find(&fs, "sts.mx-unused"));
+	sts_policy_free(&policy);
+	findings_free(&fs);
+}
+
+/* A pattern that matches no MX is advice, named. */
+static void
+test_check_hosts_unused_pattern(void **state)
+{
+	struct sts_policy	 policy;
+	struct findings		 fs = { 0 };
+	const struct finding	*f;
+	char			*hosts[] = { "a.mx.example.net" };
+
+	assert_int_equal(parse_str("version: STSv1\nmode: testing\n"
+	    "mx: *.mx.example.net\nmx: old.example.net\nmax_age: 86400\n",
+	    &policy, &fs), 0);
+	sts_policy_check_hosts(&policy, hosts, 1, &fs);
+	assert_null(findings_find(&fs, "sts.mx-not-covered"));
+	assert_int_equal(count_code(&fs, "sts.mx-unused"), 1);
+	assert_non_null(f = findings_find(&fs, "sts.mx-unused"));
+	assert_int_equal(f->req, REQ_ADVICE);
+	assert_contains(f->message, "old.example.net");
+	sts_policy_free(&policy);
+	findings_free(&fs);
+}
+
+/* Mode none covers nothing and needs to cover nothing. */
+static void
+test_check_hosts_mode_none(void **state)
+{
+	struct sts_policy	 policy;
+	struct findings		 fs = { 0 };
+	char			*hosts[] = { "mx1.example.net" };
+
+	assert_int_equal(parse_case(CASE002, "policy-none-no-mx.txt",
+	    &policy, &fs), 0);
+	sts_policy_check_hosts(&policy, hosts, 1, &fs);
+	assert_int_equal(fs.n, 0);
+	sts_policy_free(&policy);
+	findings_free(&fs);
+}
+
+/* *.com protects nothing; *.<domain> is worth a note; deeper is fine. */
+static void
+test_advise_broad_wildcards(void **state)
+{
+	struct sts_policy	 policy;
+	struct findings		 fs = { 0 };
+
+	assert_int_equal(parse_str("version: STSv1\nmode: testing\n"
+	    "mx: *.net\nmx: *.example.net\nmx: *.mx.example.net\n"
+	    "max_age: 86400\n", &policy, &fs), 0);
+	sts_policy_advise(&policy, "example.net", &fs);
+	assert_int_equal(count_code(&fs, "sts.mx-broad"), 2);
+	assert_non_null(find_sev(&fs, "sts.mx-broad", SEV_ERROR));
+	assert_contains(find_sev(&fs, "sts.mx-broad", SEV_ERROR)->message,
+	    "\"*.net\"");
+	assert_non_null(find_sev(&fs, "sts.mx-broad", SEV_INFO));
+	assert_contains(find_sev(&fs, "sts.mx-broad", SEV_INFO)->message,
+	    "\"*.example.net\"");
+	assert_null(findings_find(&fs, "sts.policy.short-max-age"));
+	sts_policy_free(&policy);
+	findings_free(&fs);
+}
+
+/* A short max_age matters in enforce mode only. */
+static void
+test_advise_short_max_age(void **state)
+{
+	struct sts_policy	 policy;
+	struct findings		 fs = { 0 };
+	const struct finding	*f;
+
+	assert_int_equal(parse_str("version: STSv1\nmode: enforce\n"
+	    "mx: mx.example.net\nmax_age: 86400\n", &policy, &fs), 0);
+	sts_policy_advise(&policy, "example.net", &fs);
+	assert_non_null(f = findings_find(&fs, "sts.policy.short-max-age"));
+	assert_int_equal(f->severity, SEV_WARN);
+	assert_int_equal(f->req, REQ_ADVICE);
+	assert_contains(f->message, "86400");
+	sts_policy_free(&policy);
+	findings_free(&fs);
+
+	assert_int_equal(parse_str("version: STSv1\nmode: enforce\n"
+	    "mx: mx.example.net\nmax_age: 604800\n", &policy, &fs), 0);
+	sts_policy_advise(&policy, "example.net", &fs);
+	assert_null(findings_find(&fs, "sts.policy.short-max-age"));
+	sts_policy_free(&policy);
+
+	assert_int_equal(parse_str("version: STSv1\nmode: testing\n"
+	    "mx: mx.example.net\nmax_age: 3600\n", &policy, &fs), 0);
+	sts_policy_advise(&policy, "example.net", &fs);
+	assert_null(findings_find(&fs, "sts.policy.short-max-age"));
+	sts_policy_free(&policy);
+	findings_free(&fs);
+}
+
 int
 main(void)
 {
@@ -934,6 +1091,12 @@ main(void)
 		cmocka_unit_test(test_case006_host_table),
 		cmocka_unit_test(test_mx_match_leading_dot_is_not_wildcard),
 		cmocka_unit_test(test_mx_match_wildcard_one_label),
+		cmocka_unit_test(test_requirement_levels),
+		cmocka_unit_test(test_check_hosts_not_covered),
+		cmocka_unit_test(test_check_hosts_unused_pattern),
+		cmocka_unit_test(test_check_hosts_mode_none),
+		cmocka_unit_test(test_advise_broad_wildcards),
+		cmocka_unit_test(test_advise_short_max_age),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -142,8 +142,12 @@ knot_write_child_zone() (
 			echo "_25._tcp.mx TLSA 3 1 1 $PUBLISHED_311"
 		fi
 		if [[ $S_STS != none ]]; then
-			echo "mta-sts A $LAB_HTTPS_ADDR"
-			echo "_mta-sts TXT \"v=STSv1; id=$STS_ID\""
+			echo "mta-sts A $S_STS_ADDR"
+			if [[ $S_POLICY == delegated ]]; then
+				echo "_mta-sts CNAME _mta-sts.good.test."
+			else
+				echo "_mta-sts TXT \"v=STSv1; id=$STS_ID\""
+			fi
 		fi
 		if [[ $S_TLSRPT == on ]]; then
 			echo "_smtp._tls TXT" \

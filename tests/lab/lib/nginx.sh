@@ -7,24 +7,46 @@
 # rejected.  For a misbehaving policy host (wrong content type, redirect),
 # call nginx_policy_host with extra directives for the policy location.
 
-# Write the policy of the scenario in the S_* variables to DIR/www.
+# Write the policy of the scenario in the S_* variables to DIR/www.  A
+# "mismatch" policy names mail.DOMAIN instead of the MX; a "big" one is
+# padded with extension fields past the 64 KiB senders accept.
 nginx_write_policy() {
-	local dir=$1
+	local dir=$1 mx=$S_MX_HOST i
 	local root=$dir/www/$S_STS_HOST/.well-known
 	mkdir -p "$root"
-	printf 'version: STSv1\nmode: %s\nmx: %s\nmax_age: 86400\n' \
-		"$S_STS" "$S_MX_HOST" >"$root/mta-sts.txt"
+	[[ $S_POLICY != mismatch ]] || mx=mail.$S_DOMAIN
+	{
+		printf 'version: STSv1\nmode: %s\nmx: %s\nmax_age: 86400\n' \
+			"$S_STS" "$mx"
+		if [[ $S_POLICY == big ]]; then
+			for ((i = 0; i < 1100; i++)); do
+				printf 'padding%d: %064d\n' "$i" 0
+			done
+		fi
+	} >"$root/mta-sts.txt"
 }
 
-# Print a server block for HOST; EXTRA goes into the policy location.
+# The directives that make the policy location of the scenario in the S_*
+# variables misbehave as its policy= asks.
+nginx_policy_extra() {
+	case $S_POLICY in
+	redirect)
+		echo "return 301 https://mta-sts.good.test/.well-known/mta-sts.txt;" ;;
+	ctype)
+		echo "types { text/html txt; }" ;;
+	esac
+}
+
+# Print a server block for HOST; EXTRA goes into the policy location.  The
+# certificate is that of CERT (default: HOST itself).
 nginx_policy_host() {
-	local dir=$1 host=$2 extra=${3:-}
+	local dir=$1 host=$2 extra=${3:-} cert=${4:-$2}
 	cat <<-EOF
 	    server {
 	        listen $LAB_HTTPS_ADDR:443 ssl;
 	        server_name $host;
-	        ssl_certificate $dir/certs/$host.crt;
-	        ssl_certificate_key $dir/certs/$host.key;
+	        ssl_certificate $dir/certs/$cert.crt;
+	        ssl_certificate_key $dir/certs/$cert.key;
 	        root $dir/www/$host;
 	        location = /.well-known/mta-sts.txt {
 	            default_type text/plain;
@@ -76,8 +98,15 @@ nginx_write_conf() {
 		EOF
 		for line in "${LAB_SCENARIOS[@]}"; do
 			scenario_load "$line"
-			[[ $S_STS != none ]] || continue
-			nginx_policy_host "$dir" "$S_STS_HOST"
+			[[ $S_STS != none && $S_POLICY != unreachable ]] ||
+				continue
+			if [[ $S_POLICY == wrongcert ]]; then
+				nginx_policy_host "$dir" "$S_STS_HOST" "" \
+					"$LAB_STS_WRONG_NAME"
+			else
+				nginx_policy_host "$dir" "$S_STS_HOST" \
+					"$(nginx_policy_extra)"
+			fi
 		done
 		echo "}"
 	} >"$ndir/nginx.conf"

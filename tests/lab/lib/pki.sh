@@ -29,14 +29,15 @@ pki_init_ca() {
 }
 
 # Issue a server certificate for NAME, with a new key, signed by the lab CA.
+# EXTRA_SAN (e.g. "IP:127.0.143.1") is added to the subjectAltName.
 pki_issue() {
-	local dir=$1 name=$2
+	local dir=$1 name=$2 extra_san=${3:+,$3}
 	local base=$dir/certs/$name
 	pki_new_key "$base.key"
 	openssl req -x509 -new -key "$base.key" -out "$base.crt" \
 		-CA "$dir/ca/ca.crt" -CAkey "$dir/ca/ca.key" \
 		-days "$LAB_CERT_DAYS" -subj "/CN=$name" \
-		-addext "subjectAltName=DNS:$name" \
+		-addext "subjectAltName=DNS:$name$extra_san" \
 		-addext "basicConstraints=critical,CA:FALSE" \
 		-addext "keyUsage=critical,digitalSignature" \
 		-addext "extendedKeyUsage=serverAuth" 2>/dev/null

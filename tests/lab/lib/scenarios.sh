@@ -16,12 +16,36 @@
 #            none:    no TLSA record
 #   sts      testing|enforce|none: MTA-STS TXT record and policy mode
 #   tlsrpt   on|off: _smtp._tls.DOMAIN TXT record
+#   policy   how the MTA-STS policy host behaves (default ok):
+#            ok          serves the policy for mx.DOMAIN as text/plain
+#            mismatch    serves a policy whose mx line is mail.DOMAIN, which
+#                        does not cover the real MX
+#            unreachable mta-sts.DOMAIN points at an address where nothing
+#                        listens (LAB_STS_DEAD_ADDR)
+#            redirect    answers 301 to the policy of good.test
+#            ctype       serves the policy as text/html
+#            big         serves a valid policy padded past 64 KiB
+#            wrongcert   presents a certificate for LAB_STS_WRONG_NAME
+#            delegated   serves a good policy, but _mta-sts.DOMAIN is a CNAME
+#                        to _mta-sts.good.test (RFC 8461 §8.2)
 LAB_SCENARIOS=(
 	"domain=good.test     mx=127.0.25.1 dnssec=on  tlsa=current sts=testing tlsrpt=on"
 	"domain=demo.test     mx=127.0.25.2 dnssec=on  tlsa=current sts=testing tlsrpt=on"
 	"domain=stale.test    mx=127.0.25.3 dnssec=on  tlsa=stale   sts=testing tlsrpt=on"
 	"domain=unsigned.test mx=127.0.25.4 dnssec=off tlsa=none    sts=testing tlsrpt=on"
+	"domain=mxmismatch.test   mx=127.0.25.50 policy=mismatch"
+	"domain=nosts.test        mx=127.0.25.51 policy=unreachable"
+	"domain=stsredirect.test  mx=127.0.25.52 policy=redirect"
+	"domain=stsctype.test     mx=127.0.25.53 policy=ctype"
+	"domain=stsbig.test       mx=127.0.25.54 policy=big"
+	"domain=stswrongcert.test mx=127.0.25.55 policy=wrongcert"
+	"domain=stsdelegated.test mx=127.0.25.56 policy=delegated"
 )
+
+# Where an unreachable policy host points, and the name a wrong policy-host
+# certificate is issued for.
+LAB_STS_DEAD_ADDR=127.0.80.9
+LAB_STS_WRONG_NAME=mta-sts.elsewhere.test
 
 # TTL of every record the scenarios publish.
 LAB_TTL=300
@@ -45,6 +69,7 @@ scenario_load() {
 	S_TLSA=current
 	S_STS=testing
 	S_TLSRPT=on
+	S_POLICY=ok
 	for word in $1; do
 		key=${word%%=*}
 		value=${word#*=}
@@ -55,16 +80,21 @@ scenario_load() {
 		tlsa) S_TLSA=$value ;;
 		sts) S_STS=$value ;;
 		tlsrpt) S_TLSRPT=$value ;;
+		policy) S_POLICY=$value ;;
 		*) lab_die "scenario '$1': unknown key '$key'" ;;
 		esac
 	done
 	[[ -n $S_DOMAIN && -n $S_MX_ADDR ]] ||
 		lab_die "scenario '$1': domain and mx are required"
 	[[ $S_DNSSEC == @(on|off) && $S_TLSA == @(current|stale|none) &&
-		$S_STS == @(testing|enforce|none) && $S_TLSRPT == @(on|off) ]] ||
+		$S_STS == @(testing|enforce|none) && $S_TLSRPT == @(on|off) &&
+		( $S_POLICY == @(ok|mismatch|unreachable|redirect|ctype|big) ||
+		$S_POLICY == @(wrongcert|delegated) ) ]] ||
 		lab_die "scenario '$1': bad value"
 	S_MX_HOST=mx.$S_DOMAIN
 	S_STS_HOST=mta-sts.$S_DOMAIN
+	S_STS_ADDR=$LAB_HTTPS_ADDR
+	[[ $S_POLICY != unreachable ]] || S_STS_ADDR=$LAB_STS_DEAD_ADDR
 }
 
 # Issue the certificates of the scenario in the S_* variables, and write
@@ -77,6 +107,7 @@ scenario_setup() {
 
 	pki_issue "$dir" "$S_MX_HOST"
 	[[ $S_STS == none ]] || pki_issue "$dir" "$S_STS_HOST"
+	[[ $S_POLICY != wrongcert ]] || pki_issue "$dir" "$LAB_STS_WRONG_NAME"
 	served=$(lab_spki_sha256 "$mx_base.crt")
 	case $S_TLSA in
 	current) published=$served ;;
@@ -101,6 +132,8 @@ scenario_setup() {
 	STS_MODE="$S_STS"
 	STS_ID="$sts_id"
 	STS_HOST="$S_STS_HOST"
+	STS_ADDR="$S_STS_ADDR"
+	STS_POLICY="$S_POLICY"
 	STS_URL="https://$S_STS_HOST/.well-known/mta-sts.txt"
 	TLSRPT="$S_TLSRPT"
 	EOF
