@@ -210,6 +210,22 @@ dns_lookup(const struct probe_opts *opts, const char *name,
 }
 
 struct dns_answer *
+dns_lookup_cd(const struct probe_opts *opts, const char *name,
+    ldns_rr_type type)
+{
+	struct dns_answer	*a;
+	ldns_resolver		*res;
+	char			*cause = NULL;
+
+	if ((res = dns_resolver_new(opts, &cause)) == NULL)
+		return dns_unsent(name, type, cause);
+	ldns_resolver_set_dnssec_cd(res, true);
+	a = dns_query(res, name, type, LDNS_RD | LDNS_CD);
+	ldns_resolver_deep_free(res);
+	return a;
+}
+
+struct dns_answer *
 dns_lookup_at(const struct probe_opts *opts, const char *server,
     const char *name, ldns_rr_type type)
 {

@@ -12,7 +12,7 @@ set -euo pipefail
 shopt -s extglob
 
 LAB_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-for lib in common scenarios pki knot unbound nginx postfix sshd; do
+for lib in common scenarios variants pki knot unbound nginx postfix sshd; do
 	# shellcheck source=/dev/null
 	. "$LAB_HOME/lib/$lib.sh"
 done
