@@ -253,8 +253,12 @@ dns_zone_servers(const struct probe_opts *opts, const char *zone,
 	char			*host;
 	size_t			 i, j, k;
 
+	/*
+	 * With CD: which servers to ask must be known even when the zone
+	 * does not validate, since that is when comparing them matters.
+	 */
 	*n = 0;
-	ns = dns_lookup(opts, zone, LDNS_RR_TYPE_NS);
+	ns = dns_lookup_cd(opts, zone, LDNS_RR_TYPE_NS);
 	if (!dns_answer_has_data(ns)) {
 		xasprintf(cause, "no NS records for %s: %s", zone,
 		    ns->answered ? dns_answer_rcode_name(ns) : ns->error);
@@ -266,7 +270,7 @@ dns_zone_servers(const struct probe_opts *opts, const char *zone,
 		host = dns_name_str(ldns_rr_rdf(ldns_rr_list_rr(ns->rrs, i),
 		    0));
 		for (k = 0; k < 2; k++) {
-			addr = dns_lookup(opts, host, types[k]);
+			addr = dns_lookup_cd(opts, host, types[k]);
 			for (j = 0; addr->rrs != NULL &&
 			    j < ldns_rr_list_rr_count(addr->rrs); j++) {
 				v = xreallocarray(v, *n + 1, sizeof *v);

@@ -208,6 +208,8 @@ observe_wave2(void *p, size_t i)
 	} else if (i == 2) {
 		observe_dnssec(o, run->opts);
 		observe_report(run, "chain of trust", o->zone);
+		observe_servers(o, run->opts);
+		observe_report(run, "name servers", o->zone);
 	} else if (i == 3) {
 		addrs = observe_host_addrs(o->sts_a, o->sts_aaaa, &naddrs);
 		if (naddrs == 0)
@@ -339,6 +341,7 @@ observation_free(struct observation *o)
 	if (o == NULL)
 		return;
 	observe_dnssec_free(o);
+	observe_servers_free(o);
 	for (i = 0; i < o->nhosts; i++) {
 		h = &o->hosts[i];
 		free(h->name);

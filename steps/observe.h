@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "authority.h"
 #include "chain.h"
 #include "dns.h"
 #include "https.h"
@@ -77,6 +78,11 @@ struct observation {
 	struct chain_link	**links;
 	size_t			 nlinks;
 	struct chain_lookup	*mx_dnssec;
+
+	/* Every authoritative server of those zones, asked directly
+	   (observe_servers.c): the domain's zone, then the TLSA zones. */
+	struct authority_zone	*servers;
+	size_t			 nservers;
 };
 
 typedef void (*observe_progress_fn)(void *arg, const char *what);
@@ -101,6 +107,17 @@ void		 observe_dnssec_free(struct observation *);
 const struct chain_link *observe_link(const struct observation *,
 		    const char *zone);
 json_t		*observe_dnssec_json(const struct observation *);
+
+/*
+ * Asks every server of the domain's zone for its SOA, MX and the
+ * MTA-STS and TLS-RPT TXT records, and every server of each zone that
+ * holds a TLSA RRset of an MX host for that RRset.  Needs
+ * observe_dnssec() first (it knows which zone holds what).
+ */
+void		 observe_servers(struct observation *,
+		    const struct probe_opts *);
+void		 observe_servers_free(struct observation *);
+json_t		*observe_servers_json(const struct observation *);
 
 /* A summary of what was seen, for the state and for --json. */
 json_t		*observation_to_json(const struct observation *);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "nscompare.h"
 #include "observe.h"
 #include "step.h"
 #include "strbuf.h"
@@ -502,7 +503,7 @@ dnssec_evaluate(const struct observation *o,
 {
 	struct dnssec_pair	 pairs[DNSSEC_MAX_PAIRS];
 	const struct chain_link	**links, *zone;
-	size_t			 np, nl;
+	size_t			 np, nl, i;
 
 	zone = observe_link(o, o->zone);
 	if (zone == NULL || zone->verdict.security == DNSSEC_INDETERMINATE) {
@@ -522,6 +523,8 @@ dnssec_evaluate(const struct observation *o,
 	dnssec_links(o, links, nl, pairs, np, r);
 	if (zone->verdict.security != DNSSEC_INSECURE)
 		dnssec_lookups(o, pairs, np, r);
+	for (i = 0; i < o->nservers; i++)
+		nscompare_findings(&o->servers[i], 0, &r->findings);
 	dnssec_verdict(o, zone, r);
 	free(links);
 }

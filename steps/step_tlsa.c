@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nscompare.h"
 #include "observe.h"
 #include "step.h"
 #include "strbuf.h"
@@ -320,6 +321,8 @@ tlsa_evaluate(const struct observation *o, const struct step_context *ctx,
 
 	for (i = 0; i < o->nhosts; i++)
 		tlsa_check_host(&o->hosts[i], r);
+	for (i = 0; i < o->nservers; i++)
+		nscompare_findings(&o->servers[i], 1, &r->findings);
 
 	if (findings_count(&r->findings, SEV_ERROR) > 0)
 		step_result_set(r, STEP_FAIL, "TLSA does not match every MX");

@@ -45,6 +45,7 @@ LAB_SCENARIOS=(
 	"domain=alias.test    mx=127.0.25.35 cname=mx.alias.hosting.test sts=none tlsrpt=off"
 	"domain=ta.test       mx=127.0.25.36 tlsa=ta chain=full sts=none tlsrpt=off"
 	"domain=tanochain.test mx=127.0.25.37 tlsa=ta chain=leaf sts=none tlsrpt=off"
+	"domain=split.test    mx=127.0.25.38 ns2=stale sts=none tlsrpt=off"
 )
 
 # Zones that hold MX hosts of other domains (a hosting provider's zone),

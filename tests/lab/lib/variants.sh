@@ -104,6 +104,7 @@ variant_knot_signs() {
 # The environment is the scenario's env file.
 variant_host_records() {
 	local zdir=$1
+	knot2_ns_records zone
 	[[ -z $S_CNAME ]] || echo "$S_MX_HOST. CNAME $S_CNAME."
 	if [[ $S_HOST_ZONE == "$S_DOMAIN" ]]; then
 		variant_a_tlsa
@@ -150,8 +151,10 @@ variant_presign() {
 
 # Print the DS lines of the scenario's delegation in test.: none for an
 # unsigned zone, and for dnssec=bogus that of a key the zone never had.
+# With ns2=stale, also its second NS record.
 variant_delegation_ds() {
 	local dir=$1 conf=$2 base
+	knot2_ns_records parent
 	case $S_DNSSEC in
 	on) knot_ds "$conf" "$S_DOMAIN." ;;
 	bogus)
@@ -165,6 +168,7 @@ variant_delegation_ds() {
 # appended, and print their delegations for test.
 variant_host_zones() {
 	local zdir=$1 conf=$2 zone
+	[[ -z $(knot2_zones) ]] || echo "ns2.test. A $LAB_AUTH2_ADDR"
 	for zone in "${LAB_HOST_ZONES[@]}"; do
 		{
 			knot_zone_apex "$zone." ns1.test. "hostmaster.$zone."
