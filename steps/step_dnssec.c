@@ -275,7 +275,7 @@ dnssec_relevant(const struct observation *o, const struct dnssec_pair *p,
 	return n;
 }
 
-/* One line of the chain artifact. */
+/* One zone of the chain artifact: its state, each DS, the expiry. */
 static void
 dnssec_link_line(const struct chain_link *l, time_t now, struct strbuf *b)
 {
@@ -283,28 +283,29 @@ dnssec_link_line(const struct chain_link *l, time_t now, struct strbuf *b)
 	char			*when;
 	size_t			 i;
 
-	strbuf_printf(b, "%-24s %-13s", l->zone,
+	strbuf_printf(b, "%s: %s\n", l->zone,
 	    dnssec_security_name(l->verdict.security));
 	for (i = 0; i < l->keys.nds; i++) {
 		d = &l->keys.ds[i];
 		if (d->digest == 0)
-			strbuf_printf(b, " anchor %u/%u", d->keytag,
-			    d->algorithm);
+			strbuf_printf(b, "  trust anchor DNSKEY %u/%u",
+			    d->keytag, d->algorithm);
 		else
-			strbuf_printf(b, " DS %u/%u/%u", d->keytag,
-			    d->algorithm, d->digest);
-		strbuf_printf(b, "%s", !d->supported ? " (unsupported)" :
-		    !d->matched ? " (no key)" : d->signs ? " -> KSK signs" :
-		    " -> key, no valid signature");
-		strbuf_printf(b, "%s", i + 1 < l->keys.nds ? ";" : "");
+			strbuf_printf(b, "  DS %u/%u/%u in %s", d->keytag,
+			    d->algorithm, d->digest, l->parent != NULL ?
+			    l->parent : "the anchor file");
+		strbuf_printf(b, ": %s\n", !d->supported ?
+		    "algorithm or digest not supported" : !d->matched ?
+		    "matches no DNSKEY" : d->signs ? "matches the key that "
+		    "signs the DNSKEY RRset" : "matches a key, but no valid "
+		    "signature by it");
 	}
 	if (l->verdict.security == DNSSEC_SECURE) {
 		when = dnssec_when(l->verdict.expires, now);
-		strbuf_printf(b, "; valid until %s", when);
+		strbuf_printf(b, "  signatures valid until %s\n", when);
 		free(when);
 	} else if (l->verdict.detail != NULL)
-		strbuf_printf(b, " %s", l->verdict.detail);
-	strbuf_printf(b, "\n");
+		strbuf_printf(b, "  %s\n", l->verdict.detail);
 }
 
 /* The earliest expiry of the signatures a zone's answers rest on. */

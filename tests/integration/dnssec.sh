@@ -78,7 +78,7 @@ ksk=$(auth good.test DNSKEY | awk '$1 == 257' | head -1)
 tap_is "$(link good.test good.test '.ds[0].signs_dnskey')" true \
     "good.test: the DS points to the key that signs the DNSKEY RRset"
 tap_like "$(step good.test dnssec '.artifacts[].content')" \
-    "good.test                secure" "good.test: chain artifact"
+    "good.test: secure" "good.test: chain artifact"
 tap_is "$(link good.test good.test '.ds[0].keytag')" \
     "$(auth good.test DS | awk '{ print $1 }')" \
     "good.test: the DS key tag is the one test. publishes"
