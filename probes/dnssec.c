@@ -23,6 +23,9 @@
 #define DNSKEY_REVOKE	0x0080
 #define DNSKEY_SEP	0x0001
 
+/* Above this, NSEC3 answers count as insecure (RFC 9276 §3.2). */
+#define DNSSEC_NSEC3_MAX_ITERATIONS	150
+
 int
 dnssec_algorithm_supported(uint8_t alg)
 {
@@ -592,6 +595,30 @@ dnssec_check_proofs(const ldns_rr_list *proofs, const ldns_rr_list *sigs,
 	return rc;
 }
 
+/*
+ * RFC 9276 §3.2: validators treat NSEC3 with many extra iterations as
+ * insecure rather than spend the hashing; it also bounds what a hostile
+ * answer can make mxanchor compute.
+ */
+static int
+dnssec_nsec3_too_costly(const ldns_rr_list *nsec3, struct dnssec_verdict *v)
+{
+	size_t		i;
+	uint16_t	iterations;
+
+	for (i = 0; i < ldns_rr_list_rr_count(nsec3); i++) {
+		iterations = dnssec_rdf16(ldns_rr_list_rr(nsec3, i), 2);
+		if (iterations <= DNSSEC_NSEC3_MAX_ITERATIONS)
+			continue;
+		dnssec_verdict_set(v, DNSSEC_INSECURE, DNSSEC_FAULT_DENIAL,
+		    "the NSEC3 records use %u extra iterations; above %d, "
+		    "validators treat the answer as insecure (RFC 9276 "
+		    "§3.2)", iterations, DNSSEC_NSEC3_MAX_ITERATIONS);
+		return 1;
+	}
+	return 0;
+}
+
 void
 dnssec_check_denial(const ldns_rdf *name, ldns_rr_type type, int nxdomain,
     const ldns_rr_list *authority, const ldns_rr_list *keys, time_t now,
@@ -620,6 +647,8 @@ dnssec_check_denial(const ldns_rdf *name, ldns_rr_type type, int nxdomain,
 	}
 	if (dnssec_check_proofs(nsec, sigs, keys, now, out) != 0 ||
 	    dnssec_check_proofs(nsec3, sigs, keys, now, out) != 0)
+		goto out;
+	if (dnssec_nsec3_too_costly(nsec3, out))
 		goto out;
 
 	if (ldns_rr_list_rr_count(nsec) > 0)

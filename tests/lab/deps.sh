@@ -18,6 +18,7 @@ PACKAGES=(
 	openssh-client  # ssh, ssh-keygen
 	ldnsutils       # drill
 	bind9-dnsutils  # delv, nsupdate
+	dnsviz          # dnsviz probe, for bench/dane.sh
 	openssl
 	curl
 	ca-certificates

@@ -494,6 +494,65 @@ test_nsec3_denial_expired(void **state)
 	zone_free(z);
 }
 
+/*
+ * RFC 9276 §3.2: a signed NSEC3 with many extra iterations makes the
+ * answer insecure, not secure and not bogus.  The zone, its key and the
+ * signature are made here.
+ */
+static void
+test_nsec3_iterations(void **state)
+{
+	struct dnssec_verdict	 v;
+	ldns_key_list		*signers = ldns_key_list_new();
+	ldns_key		*key;
+	ldns_rr_list		*keys = ldns_rr_list_new(), *set, *sigs;
+	ldns_rr			*nsec3 = NULL;
+	ldns_rdf		*name;
+	time_t			 now = when("2026-12-03T00:00:00Z");
+	size_t			 i;
+
+	key = ldns_key_new_frm_algorithm(LDNS_SIGN_ECDSAP256SHA256, 256);
+	assert_non_null(key);
+	ldns_key_set_pubkey_owner(key, ldns_dname_new_frm_str("example."));
+	ldns_key_set_flags(key, 256);
+	ldns_key_set_inception(key, (uint32_t)(now - 3600));
+	ldns_key_set_expiration(key, (uint32_t)(now + 86400));
+	ldns_key_list_push_key(signers, key);
+	ldns_rr_list_push_rr(keys, ldns_key2rr(key));
+	/* ldns signs with the tag it was given, not one it computes. */
+	ldns_key_set_keytag(key, ldns_calc_keytag(ldns_rr_list_rr(keys, 0)));
+
+	/* Covers every hash: proves anything, were it not so costly. */
+	assert_int_equal(ldns_rr_new_frm_str(&nsec3, "00000000000000000000000"
+	    "000000000.example. 300 IN NSEC3 1 0 500 - vvvvvvvvvvvvvvvvvvvvvvvv"
+	    "vvvvvvvv A RRSIG", 300, NULL, NULL), LDNS_STATUS_OK);
+	set = ldns_rr_list_new();
+	ldns_rr_list_push_rr(set, nsec3);
+	sigs = ldns_sign_public(set, signers);
+	assert_non_null(sigs);
+	for (i = 0; i < ldns_rr_list_rr_count(sigs); i++)
+		ldns_rr_list_push_rr(set, ldns_rr_list_rr(sigs, i));
+
+	name = ldns_dname_new_frm_str("mx.example.");
+	dnssec_check_denial(name, LDNS_RR_TYPE_TLSA, 1, set, keys, now, &v);
+	if (v.security != DNSSEC_INSECURE)
+		fail_msg("%s", v.detail);
+	assert_int_equal(v.fault, DNSSEC_FAULT_DENIAL);
+	assert_non_null(strstr(v.detail, "500 extra iterations"));
+	dnssec_verdict_free(&v);
+
+	/* Unsigned, the same records prove nothing: bogus, not insecure. */
+	dnssec_check_denial(name, LDNS_RR_TYPE_TLSA, 1, set, NULL, now, &v);
+	assert_int_equal(v.security, DNSSEC_BOGUS);
+	dnssec_verdict_free(&v);
+
+	ldns_rdf_deep_free(name);
+	ldns_rr_list_free(sigs);
+	ldns_rr_list_deep_free(set);
+	ldns_rr_list_deep_free(keys);
+	ldns_key_list_free(signers);
+}
+
 /* RRSIG times are 32-bit serial numbers (RFC 4034 §3.1.5). */
 static void
 test_rrsig_time(void **state)
@@ -551,6 +610,7 @@ main(void)
 		cmocka_unit_test(test_tampered_rrset),
 		cmocka_unit_test(test_nsec3_denial),
 		cmocka_unit_test(test_nsec3_denial_expired),
+		cmocka_unit_test(test_nsec3_iterations),
 		cmocka_unit_test(test_rrsig_time),
 		cmocka_unit_test(test_names),
 	};
