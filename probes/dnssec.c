@@ -619,6 +619,95 @@ dnssec_nsec3_too_costly(const ldns_rr_list *nsec3, struct dnssec_verdict *v)
 	return 0;
 }
 
+/* The NSEC3 record whose owner is the hash of name, or NULL. */
+static const ldns_rr *
+dnssec_nsec3_at(const ldns_rr_list *nsec3, const ldns_rdf *name)
+{
+	const ldns_rr	*rr, *found = NULL;
+	ldns_rdf	*hashed, *zone;
+	size_t		 i;
+
+	rr = ldns_rr_list_rr(nsec3, 0);
+	if ((hashed = ldns_nsec3_hash_name_frm_nsec3(rr, name)) == NULL)
+		return NULL;
+	zone = ldns_dname_left_chop(ldns_rr_owner(rr));
+	if (zone != NULL && ldns_dname_cat(hashed, zone) == LDNS_STATUS_OK) {
+		for (i = 0; i < ldns_rr_list_rr_count(nsec3) && found == NULL;
+		    i++)
+			if (ldns_dname_compare(hashed, ldns_rr_owner(
+			    ldns_rr_list_rr(nsec3, i))) == 0)
+				found = ldns_rr_list_rr(nsec3, i);
+	}
+	ldns_rdf_deep_free(zone);
+	ldns_rdf_deep_free(hashed);
+	return found;
+}
+
+/* An NSEC3 at name that lists neither type nor CNAME. */
+static int
+dnssec_nsec3_nodata_at(const ldns_rr_list *nsec3, const ldns_rdf *name,
+    ldns_rr_type type)
+{
+	const ldns_rr	*rr = dnssec_nsec3_at(nsec3, name);
+
+	return rr != NULL &&
+	    !ldns_nsec_bitmap_covers_type(ldns_nsec3_bitmap(rr), type) &&
+	    !ldns_nsec_bitmap_covers_type(ldns_nsec3_bitmap(rr),
+	    LDNS_RR_TYPE_CNAME);
+}
+
+/*
+ * No data with NSEC3 (RFC 5155 §8.5-§8.7): an NSEC3 at the name without
+ * the type; for DS, an opt-out NSEC3 covering the next closer name; or
+ * the wildcard at the closest encloser without the type.  Done here
+ * rather than with ldns_dnssec_verify_denial_nsec3(), whose no-data
+ * branches leak a name per call in ldns 1.8.3.
+ */
+static int
+dnssec_nsec3_nodata(const ldns_rr_list *nsec3, const ldns_rdf *name,
+    ldns_rr_type type)
+{
+	ldns_rdf	*ce, *next, *star, *hashed, *zone;
+	size_t		 i, labels;
+	int		 ok = 0;
+
+	if (dnssec_nsec3_nodata_at(nsec3, name, type))
+		return 1;
+	ce = ldns_dnssec_nsec3_closest_encloser(name, type,
+	    (ldns_rr_list *)nsec3);
+	if (ce == NULL)
+		return 0;
+
+	if (ldns_dname_label_count(name) <= ldns_dname_label_count(ce)) {
+		/* Not below its closest encloser: nothing more to prove. */
+	} else if (type == LDNS_RR_TYPE_DS) {
+		labels = ldns_dname_label_count(name) -
+		    ldns_dname_label_count(ce) - 1;
+		next = ldns_dname_clone_from(name, labels);
+		hashed = ldns_nsec3_hash_name_frm_nsec3(
+		    ldns_rr_list_rr(nsec3, 0), next);
+		zone = ldns_dname_left_chop(ldns_rr_owner(
+		    ldns_rr_list_rr(nsec3, 0)));
+		if (hashed != NULL && zone != NULL &&
+		    ldns_dname_cat(hashed, zone) == LDNS_STATUS_OK)
+			for (i = 0; i < ldns_rr_list_rr_count(nsec3) && !ok;
+			    i++)
+				ok = ldns_nsec_covers_name(ldns_rr_list_rr(
+				    nsec3, i), hashed) && ldns_nsec3_optout(
+				    ldns_rr_list_rr(nsec3, i));
+		ldns_rdf_deep_free(zone);
+		ldns_rdf_deep_free(hashed);
+		ldns_rdf_deep_free(next);
+	} else {
+		star = ldns_dname_new_frm_str("*");
+		if (ldns_dname_cat(star, ce) == LDNS_STATUS_OK)
+			ok = dnssec_nsec3_nodata_at(nsec3, star, type);
+		ldns_rdf_deep_free(star);
+	}
+	ldns_rdf_deep_free(ce);
+	return ok;
+}
+
 void
 dnssec_check_denial(const ldns_rdf *name, ldns_rr_type type, int nxdomain,
     const ldns_rr_list *authority, const ldns_rr_list *keys, time_t now,
@@ -653,10 +742,12 @@ dnssec_check_denial(const ldns_rdf *name, ldns_rr_type type, int nxdomain,
 
 	if (ldns_rr_list_rr_count(nsec) > 0)
 		s = ldns_dnssec_verify_denial(q, nsec, sigs);
-	else
+	else if (nxdomain)
 		s = ldns_dnssec_verify_denial_nsec3(q, nsec3, sigs,
-		    nxdomain ? LDNS_RCODE_NXDOMAIN : LDNS_RCODE_NOERROR, type,
-		    true);
+		    LDNS_RCODE_NXDOMAIN, type, true);
+	else
+		s = dnssec_nsec3_nodata(nsec3, name, type) ? LDNS_STATUS_OK :
+		    LDNS_STATUS_DNSSEC_NSEC_RR_NOT_COVERED;
 	if (s == LDNS_STATUS_OK)
 		dnssec_verdict_set(out, DNSSEC_SECURE, DNSSEC_FAULT_NONE,
 		    NULL);

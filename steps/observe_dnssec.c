@@ -249,12 +249,13 @@ observe_json_records(const struct dns_answer *a)
 static json_t *
 observe_json_lookup(const struct chain_lookup *l, const struct dns_answer *a)
 {
-	json_t	*j, *hops = json_array(), *hop;
+	json_t	*j, *hops, *hop;
 	char	*type;
 	size_t	 i;
 
 	if (l == NULL)
 		return NULL;
+	hops = json_array();
 	type = ldns_rr_type2str(l->type);
 	j = observe_json_verdict(&l->verdict);
 	json_object_set_new(j, "name", json_string(l->name));

@@ -444,6 +444,12 @@ test_nsec3_denial(void **state)
 	assert_int_equal(v.expires, when("2037-01-01T00:00:00Z"));
 	dnssec_verdict_free(&v);
 
+	/* Nor a DS record (RFC 5155 §8.6, the name's own NSEC3). */
+	dnssec_check_denial(name, LDNS_RR_TYPE_DS, 0, nsec3, k.keys, z->now,
+	    &v);
+	assert_int_equal(v.security, DNSSEC_SECURE);
+	dnssec_verdict_free(&v);
+
 	/* It does have an A record: claiming otherwise is not proven. */
 	dnssec_check_denial(name, LDNS_RR_TYPE_A, 0, nsec3, k.keys, z->now,
 	    &v);
