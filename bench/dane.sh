@@ -38,8 +38,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 run_mxanchor() {
-	"$mx" --resolver "$MXLAB_RESOLVER" --trust-anchor "$MXLAB_TRUST_ANCHOR" \
-	    --ca-file "$MXLAB_CA_FILE" --no-state check "$domain" --json \
+	"$mx" --resolver "$MXLAB_RESOLVER" \
+	    --trust-anchor "$MXLAB_TRUST_ANCHOR" --ca-file "$MXLAB_CA_FILE" --no-state check "$domain" --json \
 	    >"$tmp/mx.json"
 }
 
@@ -103,8 +103,9 @@ read -r s_med s_min <<<"$(stats "${t_sum[@]}")"
 
 echo "DANE and DNSSEC checks of $domain, $runs runs each (ms, median / min)"
 printf '  %-50s %6s %6s\n' "" median min
-printf '  %-50s %6d %6d\n' "mxanchor check (process; dnssec $dnssec, tlsa $tlsa)" \
-    "$mx_med" "$mx_min"
+printf '  %-50s %6d %6d\n' \
+    "mxanchor check (process; dnssec $dnssec, tlsa $tlsa)" "$mx_med" \
+    "$mx_min"
 printf '  %-50s %6d %6d\n' "  of which the check itself (JSON \"ms\")" \
     "$in_med" "$in_min"
 printf '  %-50s %6d %6d\n' "posttls-finger -l dane (process)" "$p_med" \

@@ -33,8 +33,8 @@ struct authority_server {
 
 struct authority_zone {
 	char			*zone;
-	char			*error;		/* servers not found */
-	struct authority_query	*queries;	/* [0] is the zone's SOA */
+	char			*error;	/* no servers found */
+	struct authority_query	*queries;	/* [0]: the SOA */
 	size_t			 nqueries;
 	struct authority_server	*servers;
 	size_t			 nservers;

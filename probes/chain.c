@@ -28,7 +28,7 @@
 struct chain_memo {
 	char	*key;
 	int	 done;
-	void	*value;		/* char * (zone) or struct chain_link * */
+	void	*value;		/* a zone name, or a chain_link */
 };
 
 struct chain_table {

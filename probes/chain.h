@@ -31,22 +31,22 @@
 /* One zone and the link from its parent to it. */
 struct chain_link {
 	char			*zone;		/* "good.test", "." */
-	char			*parent;	/* NULL for a trust anchor */
+	char			*parent;	/* NULL: anchored */
 	struct dnssec_verdict	 verdict;	/* of the zone's keys: the
 						   state of the whole chain
 						   down to here */
-	struct dnssec_verdict	 ds;		/* the DS RRset at the parent,
-						   or the proof it has none */
-	struct dnssec_keys	 keys;		/* DS against DNSKEY, per DS */
-	ldns_rr_list		*ds_rrs;	/* as served (may be NULL) */
-	ldns_rr_list		*dnskeys;	/* as served (may be NULL) */
+	/* The DS RRset at the parent, or the proof that it has none. */
+	struct dnssec_verdict	 ds;
+	struct dnssec_keys	 keys;	/* each DS against the keys */
+	ldns_rr_list		*ds_rrs;	/* as served, or NULL */
+	ldns_rr_list		*dnskeys;	/* as served, or NULL */
 };
 
 /* One step of a lookup: a CNAME, or the records it ends at. */
 struct chain_hop {
 	char			*owner;
-	char			*target;	/* of a CNAME; NULL at the end */
-	char			*zone;		/* that holds this step */
+	char			*target;	/* CNAME target, or NULL */
+	char			*zone;	/* holding this step */
 	struct dnssec_verdict	 verdict;
 };
 
@@ -54,9 +54,9 @@ struct chain_lookup {
 	char			*name;
 	ldns_rr_type		 type;
 	int			 answered;
-	int			 exists;	/* records of type at the end */
+	int			 exists;	/* records at the end */
 	int			 nxdomain;
-	char			*final;		/* name the CNAMEs lead to */
+	char			*final;	/* where CNAMEs lead */
 	struct dnssec_verdict	 verdict;	/* of the whole lookup */
 	struct chain_hop	*hops;		/* CNAMEs, then the end */
 	size_t			 nhops;
@@ -74,8 +74,8 @@ void		 chain_free(struct chain *);
  * RRset, or the proof of nonexistence, in its own zone.  Fills *out,
  * which the caller frees with chain_lookup_free().
  */
-void		 chain_lookup(struct chain *, const char *name, ldns_rr_type,
-		     struct chain_lookup *out);
+void		 chain_lookup(struct chain *, const char *name,
+		     ldns_rr_type, struct chain_lookup *out);
 void		 chain_lookup_free(struct chain_lookup *);
 
 /* The validated link of the zone holding name; NULL if none was found.

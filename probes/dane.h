@@ -26,7 +26,7 @@ enum dane_fault {
 	DANE_NO_MATCH,		/* no certificate has this digest */
 	DANE_TA_NOT_SENT,	/* DANE-TA: no sent CA certificate matches */
 	DANE_TA_IS_LEAF,	/* DANE-TA matching the leaf itself */
-	DANE_TA_CHAIN,		/* DANE-TA: the leaf does not chain to it */
+	DANE_TA_CHAIN,		/* DANE-TA: the leaf does not chain */
 	DANE_TA_NAME,		/* DANE-TA: no reference identifier */
 };
 
@@ -34,17 +34,16 @@ enum dane_fault {
 struct dane_check {
 	size_t		 record;	/* index into the records given */
 	enum dane_fault	 fault;
-	int		 depth;		/* certificate matched; -1: none */
+	int		 depth;		/* cert matched; -1: none */
 	char		*subject;	/* of that certificate */
-	char		*error;		/* chain or name failure, details */
+	char		*error;	/* why chain or name failed */
 };
 
 struct dane_result {
-	int			 authenticated;	/* some record matches, as a
-						   client accepts it */
-	int			 every_kind;	/* and for each usage,
-						   selector and type present
-						   a record matches */
+	/* Some record matches: a client accepts the server. */
+	int			 authenticated;
+	/* And for each usage, selector and type present, one matches. */
+	int			 every_kind;
 	struct dane_check	*checks;	/* one per usable record */
 	size_t			 nchecks;
 };

@@ -213,9 +213,10 @@ dnssec_try_sig(const ldns_rr_list *rrset, const ldns_rr *sig,
 {
 	const ldns_rdf	*signer = ldns_rr_rrsig_signame(sig);
 	ldns_rr		*key;
-	ldns_status	 s, best = LDNS_STATUS_CRYPTO_NO_MATCHING_KEYTAG_DNSKEY;
+	ldns_status	 s, best;
 	size_t		 i;
 
+	best = LDNS_STATUS_CRYPTO_NO_MATCHING_KEYTAG_DNSKEY;
 	for (i = 0; keys != NULL && i < ldns_rr_list_rr_count(keys); i++) {
 		key = ldns_rr_list_rr(keys, i);
 		if (ldns_rr_get_type(key) != LDNS_RR_TYPE_DNSKEY ||
@@ -468,7 +469,7 @@ dnssec_keys_unsigned(struct dnssec_keys *k, const ldns_rr_list *dnskeys)
 		    LDNS_STATUS_CRYPTO_NO_MATCHING_KEYTAG_DNSKEY)
 			by_ds_key = 1;
 	if (k->verdict.nsigs == 0 || by_ds_key)
-		return;		/* the signature verdict says it better */
+		return;		/* the signature verdict says more */
 
 	what = dnssec_rrset_name(dnskeys);
 	ds = dnssec_ds_str(k, 1);
@@ -713,7 +714,8 @@ dnssec_check_denial(const ldns_rdf *name, ldns_rr_type type, int nxdomain,
     const ldns_rr_list *authority, const ldns_rr_list *keys, time_t now,
     struct dnssec_verdict *out)
 {
-	ldns_rr_list	*nsec = ldns_rr_list_new(), *nsec3 = ldns_rr_list_new();
+	ldns_rr_list	*nsec = ldns_rr_list_new();
+	ldns_rr_list	*nsec3 = ldns_rr_list_new();
 	ldns_rr_list	*sigs = ldns_rr_list_new();
 	ldns_rr		*q;
 	ldns_status	 s;

@@ -34,12 +34,12 @@ enum dnssec_security {
 enum dnssec_fault {
 	DNSSEC_FAULT_NONE,
 	DNSSEC_FAULT_LOOKUP,		/* no usable answer */
-	DNSSEC_FAULT_NO_DS,		/* the parent proves there is no DS */
-	DNSSEC_FAULT_ALGORITHM,		/* only algorithms or digests that
-					   validators do not support */
+	DNSSEC_FAULT_NO_DS,		/* the parent proves: no DS */
+	DNSSEC_FAULT_ALGORITHM,		/* only unsupported algorithms
+					   or digest types */
 	DNSSEC_FAULT_DS_MISMATCH,	/* no DS matches a DNSKEY */
 	DNSSEC_FAULT_NO_DNSKEY,		/* a DS, but no DNSKEY RRset */
-	DNSSEC_FAULT_NO_SEP,		/* DNSKEYs not signed by a DS'd key */
+	DNSSEC_FAULT_NO_SEP,		/* no DS'd key signs the keys */
 	DNSSEC_FAULT_UNSIGNED,		/* no RRSIG at all */
 	DNSSEC_FAULT_EXPIRED,
 	DNSSEC_FAULT_NOT_YET_VALID,
@@ -60,9 +60,9 @@ struct dnssec_sig {
 struct dnssec_verdict {
 	enum dnssec_security	 security;
 	enum dnssec_fault	 fault;
-	char			*detail;	/* what failed; NULL when none */
-	time_t			 expires;	/* when the validation stops
-						   holding; 0 if unknown */
+	char			*detail;	/* what failed, or NULL */
+	/* When the validation stops holding; 0 if unknown. */
+	time_t			 expires;
 	struct dnssec_sig	*sigs;
 	size_t			 nsigs;
 };
@@ -72,10 +72,10 @@ struct dnssec_ds {
 	uint16_t	 keytag;
 	uint8_t		 algorithm;
 	uint8_t		 digest;	/* 0: the anchor is a DNSKEY */
-	int		 supported;	/* algorithm and digest validated */
+	int		 supported;	/* algorithm and digest */
 	int		 matched;	/* a zone key has this digest */
 	int		 sep;		/* that key has the SEP flag */
-	int		 signs;		/* that key signs the DNSKEY RRset */
+	int		 signs;	/* it signs the DNSKEY RRset */
 };
 
 /* The link from a parent's DS records to a zone's keys. */
@@ -83,7 +83,7 @@ struct dnssec_keys {
 	struct dnssec_verdict	 verdict;
 	struct dnssec_ds	*ds;
 	size_t			 nds;
-	ldns_rr_list		*keys;		/* the DNSKEYs, when secure */
+	ldns_rr_list		*keys;	/* DNSKEYs, when secure */
 };
 
 /*

@@ -17,7 +17,7 @@
 
 /* The servers that gave one answer to one question. */
 struct nscompare_group {
-	char	*rdata;		/* authority_rdata(); NULL: no usable answer */
+	char	*rdata;		/* authority_rdata(); NULL: none */
 	size_t	*servers;	/* indexes into the zone's servers */
 	size_t	 n;
 };

@@ -296,7 +296,8 @@ json_t *
 observe_dnssec_json(const struct observation *o)
 {
 	const struct mx_host	*h;
-	json_t			*links = json_array(), *lookups = json_array();
+	json_t			*links = json_array();
+	json_t			*lookups = json_array();
 	size_t			 i;
 
 	for (i = 0; i < o->nlinks; i++)

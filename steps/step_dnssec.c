@@ -103,7 +103,9 @@ dnssec_when(time_t t, time_t now)
 static void
 dnssec_link_fault(const struct chain_link *l, struct step_result *r)
 {
-	const char	*d = l->verdict.detail != NULL ? l->verdict.detail : "";
+	const char	*d;
+
+	d = l->verdict.detail != NULL ? l->verdict.detail : "";
 
 	switch (l->verdict.fault) {
 	case DNSSEC_FAULT_DS_MISMATCH:
@@ -135,8 +137,8 @@ dnssec_link_fault(const struct chain_link *l, struct step_result *r)
 		findings_add_req(&r->findings, SEV_ERROR, REQ_MUST,
 		    "dnssec.rrsig-expired", RFC_SIG_TIME, "the chain of trust "
 		    "breaks at %s: %s.  Every answer from the zone is bogus; "
-		    "re-sign the zone and check why the signer stopped", l->zone,
-		    d);
+		    "re-sign the zone and check why the signer stopped",
+		    l->zone, d);
 		break;
 	case DNSSEC_FAULT_NOT_YET_VALID:
 		findings_add_req(&r->findings, SEV_ERROR, REQ_MUST,
@@ -210,7 +212,7 @@ dnssec_seen(char **v, size_t n, const char *zone)
 
 /* Every lookup the step judges, with the resolver's answer beside it. */
 struct dnssec_pair {
-	const char			*what;		/* "MX", "A", ... */
+	const char			*what;	/* "MX", "A", ... */
 	const struct chain_lookup	*own;
 	const struct dns_answer		*resolver;
 };

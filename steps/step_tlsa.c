@@ -54,7 +54,7 @@ struct tlsa_set {
 
 /* Where TLSA was found for a host, and what DNSSEC says of it. */
 struct tlsa_base {
-	const char			*name;	/* base domain (host part) */
+	const char			*name;	/* base domain */
 	const struct chain_lookup	*sec;
 	const struct dns_answer		*answer;
 };
@@ -138,9 +138,11 @@ tlsa_report_smtp(const char *host, const struct smtp_result *s,
 static int
 tlsa_check_addresses(const struct mx_host *h, struct step_result *r)
 {
-	const struct chain_lookup	*v[2] = { h->a_dnssec, h->aaaa_dnssec };
+	const struct chain_lookup	*v[2];
 	size_t				 i;
 
+	v[0] = h->a_dnssec;
+	v[1] = h->aaaa_dnssec;
 	for (i = 0; i < 2; i++) {
 		if (v[i] == NULL || v[i]->verdict.security == DNSSEC_SECURE)
 			continue;
@@ -258,7 +260,7 @@ tlsa_check_host(const struct observation *o, const struct mx_host *h,
 	tlsa_set_load(b.answer, &set, h->name, r);
 	if (set.usable == 0)
 		findings_add_req(&r->findings, SEV_ERROR, REQ_MUST,
-		    "tlsa.no-usable", RFC_TLSA_PKIX, "%s has TLSA records, "
+		    "tlsa.no-usable", RFC_TLSA_SEC, "%s has TLSA records, "
 		    "but none is usable for SMTP: DANE senders still require "
 		    "TLS but cannot authenticate the server", h->name);
 	t.host = h->name;
@@ -434,10 +436,11 @@ tlsa_evaluate(const struct observation *o, const struct step_context *ctx,
 	}
 	if (o->mx_dnssec != NULL &&
 	    o->mx_dnssec->verdict.security != DNSSEC_SECURE)
-		findings_add_req(&r->findings, SEV_ERROR, REQ_MUST,
+		findings_add_req(&r->findings, SEV_WARN, REQ_ADVICE,
 		    "tlsa.mx-insecure", RFC_TLSA_MX, "the MX records of %s "
-		    "are %s: DANE senders such as Postfix do not use TLSA "
-		    "without a validated MX RRset", o->domain,
+		    "are %s: senders may still use the hosts' TLSA records, "
+		    "but Postfix, for one, does not without a validated MX "
+		    "RRset", o->domain,
 		    dnssec_security_name(o->mx_dnssec->verdict.security));
 
 	for (i = 0; i < o->nhosts; i++)

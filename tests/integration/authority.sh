@@ -13,8 +13,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 check() {
-	"$mx" --resolver "$MXLAB_RESOLVER" --trust-anchor "$MXLAB_TRUST_ANCHOR" \
-	    --ca-file "$MXLAB_CA_FILE" --timeout 5 --no-state "$@" \
+	"$mx" --resolver "$MXLAB_RESOLVER" \
+	    --trust-anchor "$MXLAB_TRUST_ANCHOR" --ca-file "$MXLAB_CA_FILE" --timeout 5 --no-state "$@" \
 	    >"$tmp/out.json" 2>"$tmp/err"
 	rc=$?
 }

@@ -29,8 +29,8 @@ trap 'restore_demo; rm -rf "$tmp"' EXIT
 # ---- mxanchor
 
 mx_check() {
-	"$mx" --resolver "$MXLAB_RESOLVER" --trust-anchor "$MXLAB_TRUST_ANCHOR" \
-	    --ca-file "$MXLAB_CA_FILE" --timeout 5 --no-state \
+	"$mx" --resolver "$MXLAB_RESOLVER" \
+	    --trust-anchor "$MXLAB_TRUST_ANCHOR" --ca-file "$MXLAB_CA_FILE" --timeout 5 --no-state \
 	    check "$1" --json >"$tmp/$1.json" 2>"$tmp/$1.err"
 }
 
@@ -118,8 +118,8 @@ ldns_word() {
 }
 
 ldns_verdict() {
-	ldns_word "$(timeout 15 ldns-dane -r "$MXLAB_RESOLVER" -c "$tmp/$1.pem" \
-	    -f "$MXLAB_CA_FILE" verify "$MX_HOST" 25 2>&1)"
+	ldns_word "$(timeout 15 ldns-dane -r "$MXLAB_RESOLVER" \
+	    -c "$tmp/$1.pem" -f "$MXLAB_CA_FILE" verify "$MX_HOST" 25 2>&1)"
 }
 
 # Offline: the RRset mxanchor used, taken as validated (-d).  With -t,
@@ -203,8 +203,9 @@ tap_is "$LDV" no-dane \
 # fails (RFC 1034 §4.3.5); whatever copy posttls-finger got, mxanchor
 # gave the same verdict for that copy.
 run_all split.test
-tap_is "$MXV" dane-fail "deliberate: split.test fails in mxanchor although $(
-    )a sender may succeed, since ns2 serves a stale TLSA copy (RFC 1034 §4.3.5)"
+tap_is "$MXV" dane-fail "deliberate: split.test fails in mxanchor $(
+    )although a sender may succeed, since ns2 serves a stale TLSA $(
+    )copy (RFC 1034 §4.3.5)"
 if [[ $PTV == dane-ok ]]; then
 	tap_like "$(ptf_match split.test)" "${PUBLISHED_TLSA#3 1 1 }" \
 	    "split.test: posttls-finger got ns1's copy, which mxanchor passes"
@@ -267,6 +268,20 @@ tap_like "$(tlsa_field demo.test '[.findings[].code] | join(" ")')" \
 # The same record alone: nothing else matches, and all agree.
 demo_update "update delete $TLSA_NAME. TLSA 3 1 1 ${PUBLISHED_TLSA#3 1 1 }"
 agree demo.test dane-fail
+restore_demo
+
+# Shared case 013 in the lab: a "3 1 1" that is the SHA-256 of nothing.
+# All tools fail it; mxanchor also says why, and gives the right record.
+DEMO_CHANGED=1
+demo_update "update delete $TLSA_NAME. TLSA
+update add $TLSA_NAME. 300 TLSA 3 1 1 $(printf '' | openssl dgst -sha256 -r |
+    cut -d' ' -f1)"
+agree demo.test dane-fail
+tap_like "$(tlsa_field demo.test '[.findings[].code] | join(" ")')" \
+    tlsa.empty-digest "case 013: the empty-input digest is recognised"
+tap_like "$(tlsa_field demo.test '.artifacts[0].content')" \
+    "$TLSA_NAME. IN TLSA 3 1 1 $SERVED_311" \
+    "case 013: the record to publish is the served key's"
 restore_demo
 
 tap_done

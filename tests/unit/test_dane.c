@@ -25,7 +25,8 @@
 
 #define CASE015	"015-tlsa-dane-ta-missing-intermediate"
 #define CASE013	"013-tlsa-ecdsa-empty-digest"
-#define CA_211	"427038177ecc2f84fc086574cd3d58a254be57cb79e0db25b62df4199a30ca10"
+#define CA_211 \
+    "427038177ecc2f84fc086574cd3d58a254be57cb79e0db25b62df4199a30ca10"
 #define ROOT_211 \
     "71c1742a341c31c645c4d2463a4104536cdb203d15e955ccd0c21e4da9865775"
 #define LEAF_311 \

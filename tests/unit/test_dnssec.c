@@ -31,7 +31,7 @@
 #define ZSK_TAG		35007
 
 struct zone {
-	ldns_rr_list	*rrs;		/* every RR of the file, SOA first */
+	ldns_rr_list	*rrs;		/* every RR of the file */
 	ldns_rr_list	*anchor;	/* trust-anchor.ds */
 	time_t		 now;
 };

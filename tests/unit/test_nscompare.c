@@ -91,7 +91,8 @@ zone_new(size_t n)
 	for (i = 0; i < n; i++) {
 		z->servers[i].ns = xprintf("ns%zu." ZONE, i + 1);
 		z->servers[i].addr = xprintf("192.0.2.%zu", i + 1);
-		z->servers[i].answers = xcalloc(2, sizeof (struct dns_answer *));
+		z->servers[i].answers = xcalloc(2,
+		    sizeof (struct dns_answer *));
 	}
 	return z;
 }
