@@ -175,8 +175,10 @@ static void
 dnssec_zone_insecure(const struct observation *o, const struct chain_link *l,
     struct step_result *r)
 {
-	if (l->verdict.fault == DNSSEC_FAULT_ALGORITHM)
-		return;		/* dnssec_links() names it */
+	if (l->verdict.fault == DNSSEC_FAULT_ALGORITHM) {
+		dnssec_link_fault(l, r);
+		return;
+	}
 	if (l->verdict.fault != DNSSEC_FAULT_NO_DS) {
 		findings_add_req(&r->findings, SEV_ERROR, REQ_MUST,
 		    "dnssec.insecure", RFC_STATES, "zone %s is insecure: %s",
@@ -499,6 +501,27 @@ dnssec_verdict(const struct observation *o, const struct chain_link *zone,
 		    "trust validated", o->zone);
 }
 
+/*
+ * No signature even on the root's keys: the resolver drops DNSSEC
+ * records (it ignores DO), so nothing can be validated through it.
+ * Saying "the chain breaks at the root" would blame the wrong party.
+ */
+static int
+dnssec_resolver_strips(const struct observation *o, struct step_result *r)
+{
+	const struct chain_link	*root = observe_link(o, ".");
+
+	if (root == NULL || root->verdict.fault != DNSSEC_FAULT_UNSIGNED)
+		return 0;
+	findings_add(&r->findings, SEV_WARN, "dnssec.resolver-strips",
+	    RFC_STUB, "the resolver returns no DNSSEC signatures, not even "
+	    "for the root's keys: it does not pass on DNSSEC records, so "
+	    "neither mxanchor nor an MTA can validate through it; use a "
+	    "validating resolver");
+	step_result_set(r, STEP_PENDING, "the resolver hides DNSSEC");
+	return 1;
+}
+
 static void
 dnssec_evaluate(const struct observation *o,
     const struct step_context *ctx, const struct step_result *earlier,
@@ -508,6 +531,8 @@ dnssec_evaluate(const struct observation *o,
 	const struct chain_link	**links, *zone;
 	size_t			 np, nl, i;
 
+	if (dnssec_resolver_strips(o, r))
+		return;
 	zone = observe_link(o, o->zone);
 	if (zone == NULL || zone->verdict.security == DNSSEC_INDETERMINATE) {
 		findings_add(&r->findings, SEV_WARN, "dnssec.lookup", NULL,
