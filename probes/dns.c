@@ -230,6 +230,22 @@ dns_lookup(const struct probe_opts *opts, const char *name,
 }
 
 struct dns_answer *
+dns_lookup_cd(const struct probe_opts *opts, const char *name,
+    ldns_rr_type type)
+{
+	struct dns_answer	*a;
+	ldns_resolver		*res;
+	char			*cause = NULL;
+
+	if ((res = dns_resolver_new(opts, &cause)) == NULL)
+		return dns_unsent(name, type, cause);
+	ldns_resolver_set_dnssec_cd(res, true);
+	a = dns_query(res, name, type, LDNS_RD | LDNS_CD);
+	ldns_resolver_deep_free(res);
+	return a;
+}
+
+struct dns_answer *
 dns_lookup_at(const struct probe_opts *opts, const char *server,
     const char *name, ldns_rr_type type)
 {
@@ -257,8 +273,12 @@ dns_zone_servers(const struct probe_opts *opts, const char *zone,
 	char			*host;
 	size_t			 i, j, k;
 
+	/*
+	 * With CD: which servers to ask must be known even when the zone
+	 * does not validate, since that is when comparing them matters.
+	 */
 	*n = 0;
-	ns = dns_lookup(opts, zone, LDNS_RR_TYPE_NS);
+	ns = dns_lookup_cd(opts, zone, LDNS_RR_TYPE_NS);
 	if (!dns_answer_has_data(ns)) {
 		xasprintf(cause, "no NS records for %s: %s", zone,
 		    ns->answered ? dns_answer_rcode_name(ns) : ns->error);
@@ -270,7 +290,7 @@ dns_zone_servers(const struct probe_opts *opts, const char *zone,
 		host = dns_name_str(ldns_rr_rdf(ldns_rr_list_rr(ns->rrs, i),
 		    0));
 		for (k = 0; k < 2; k++) {
-			addr = dns_lookup(opts, host, types[k]);
+			addr = dns_lookup_cd(opts, host, types[k]);
 			for (j = 0; addr->rrs != NULL &&
 			    j < ldns_rr_list_rr_count(addr->rrs); j++) {
 				v = xreallocarray(v, *n + 1, sizeof *v);

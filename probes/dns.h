@@ -40,6 +40,14 @@ struct dns_answer *dns_lookup(const struct probe_opts *, const char *name,
 void		 dns_answer_free(struct dns_answer *);
 
 /*
+ * The same with the CD bit (RFC 4035 §3.2.2): the resolver passes on
+ * records that fail its validation instead of SERVFAIL, so that
+ * mxanchor can validate them itself and say what is wrong.
+ */
+struct dns_answer *dns_lookup_cd(const struct probe_opts *, const char *name,
+		    ldns_rr_type);
+
+/*
  * The same, asked directly of one server ("ADDR" or "ADDR@PORT") without
  * recursion: for comparing what each authoritative server serves.
  */

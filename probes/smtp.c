@@ -632,3 +632,18 @@ smtp_outcome_name(enum smtp_outcome o)
 	}
 	return "unknown";
 }
+
+int
+smtp_ehlo_parse(const char *buf, size_t len, int *code, int *starttls)
+{
+	char	*text;
+	size_t	 used;
+
+	*starttls = 0;
+	if (smtp_reply_parse(buf, len, code, &used) != 1)
+		return -1;
+	text = smtp_reply_text(buf, used);
+	*starttls = smtp_ehlo_has(text, "STARTTLS");
+	free(text);
+	return 0;
+}

@@ -58,4 +58,13 @@ const char *smtp_outcome_name(enum smtp_outcome);
  */
 int	smtp_reply_parse(const char *buf, size_t len, int *code, size_t *used);
 
+/*
+ * What the probe takes from an EHLO reply, exposed for tests and fuzzing:
+ * the reply in buf as the probe would read it; returns -1 when it is not
+ * one complete SMTP reply, else 0 with the code and whether STARTTLS is
+ * offered (RFC 3207 §4).
+ */
+int	smtp_ehlo_parse(const char *buf, size_t len, int *code,
+	    int *starttls);
+
 #endif

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "clock.h"
-#include "dnssec.h"
 #include "observe.h"
 #include "parallel.h"
 #include "sts.h"
@@ -207,9 +206,10 @@ observe_wave2(void *p, size_t i)
 		o->ds = observe_lookup(run, o->zone, LDNS_RR_TYPE_DS,
 		    "DS");
 	} else if (i == 2) {
-		o->chain = dnssec_validate_zone(run->opts, o->zone,
-		    o->taken, &o->chain_error);
+		observe_dnssec(o, run->opts);
 		observe_report(run, "chain of trust", o->zone);
+		observe_servers(o, run->opts);
+		observe_report(run, "name servers", o->zone);
 	} else if (i == 3) {
 		addrs = observe_host_addrs(o->sts_a, o->sts_aaaa, &naddrs);
 		if (naddrs == 0)
@@ -347,6 +347,8 @@ observation_free(struct observation *o)
 
 	if (o == NULL)
 		return;
+	observe_dnssec_free(o);
+	observe_servers_free(o);
 	for (i = 0; i < o->nhosts; i++) {
 		h = &o->hosts[i];
 		free(h->name);

@@ -15,6 +15,8 @@
 
 #include <jansson.h>
 
+#include "authority.h"
+#include "chain.h"
 #include "dns.h"
 #include "https.h"
 #include "probe.h"
@@ -34,6 +36,16 @@ struct mx_host {
 	struct dns_answer	*tlsa;		/* _25._tcp.<name> */
 	struct mx_addr		*addrs;
 	size_t			 naddrs;
+
+	/* mxanchor's own DNSSEC verdicts on the lookups above */
+	struct chain_lookup	*a_dnssec;
+	struct chain_lookup	*aaaa_dnssec;
+	struct chain_lookup	*tlsa_dnssec;
+	/* When the address lookup went through CNAMEs: the name it ended
+	   at, and TLSA there (RFC 7672 §2.2.3 tries that name first). */
+	char			*expanded;
+	struct dns_answer	*tlsa_expanded;
+	struct chain_lookup	*tlsa_expanded_dnssec;
 };
 
 struct observation {
@@ -60,6 +72,17 @@ struct observation {
 	struct https_result	 sts_policy;
 
 	struct dns_answer	*tlsrpt_txt;	/* _smtp._tls.<domain> */
+
+	/* The chain of trust (observe_dnssec.c): every zone validated,
+	   parents first, and the verdict on the MX lookup. */
+	struct chain_link	**links;
+	size_t			 nlinks;
+	struct chain_lookup	*mx_dnssec;
+
+	/* Every authoritative server of those zones, asked directly
+	   (observe_servers.c): the domain's zone, then the TLSA zones. */
+	struct authority_zone	*servers;
+	size_t			 nservers;
 };
 
 typedef void (*observe_progress_fn)(void *arg, const char *what);
@@ -71,6 +94,30 @@ void		 observation_free(struct observation *);
 /* Addresses of a host as strings (A then AAAA); caller frees the array. */
 char		**observe_host_addrs(const struct dns_answer *a,
 		    const struct dns_answer *aaaa, size_t *n);
+
+/*
+ * mxanchor's own validation of the zone, the MX RRset and every host's
+ * lookups, from the trust anchor down (observe_dnssec.c); sets links,
+ * mx_dnssec, the hosts' *_dnssec and expanded, chain and chain_error.
+ * Needs hosts and zone; runs its lookups concurrently.
+ */
+void		 observe_dnssec(struct observation *, const struct probe_opts *);
+void		 observe_dnssec_free(struct observation *);
+/* The link of zone, or NULL. */
+const struct chain_link *observe_link(const struct observation *,
+		    const char *zone);
+json_t		*observe_dnssec_json(const struct observation *);
+
+/*
+ * Asks every server of the domain's zone for its SOA, MX and the
+ * MTA-STS and TLS-RPT TXT records, and every server of each zone that
+ * holds a TLSA RRset of an MX host for that RRset.  Needs
+ * observe_dnssec() first (it knows which zone holds what).
+ */
+void		 observe_servers(struct observation *,
+		    const struct probe_opts *);
+void		 observe_servers_free(struct observation *);
+json_t		*observe_servers_json(const struct observation *);
 
 /* A summary of what was seen, for the state and for --json. */
 json_t		*observation_to_json(const struct observation *);

@@ -4,14 +4,21 @@
  * recommended form is "3 1 1": the SHA-256 digest of the server's
  * public key, which survives certificate renewals that keep the key.
  *
- * A record set passes for an address when, for each usage, selector and
- * matching type present among the usable records, at least one record
- * matches: a stale record of another kind beside a good one still makes
- * some senders fail.
+ * The order is a DANE sender's: the MX RRset and the host's addresses
+ * must be secure, else TLSA is not even looked up; the TLSA RRset is
+ * looked up at the CNAME-expanded name first, then at the MX name
+ * (RFC 7672 §2.2.3), and must itself be secure (a bogus one defers
+ * mail); of its records only DANE-TA(2) and DANE-EE(3) count.  Then,
+ * per address, dane_report.c says which record matched which
+ * certificate.  Last, every authoritative server must serve the same
+ * TLSA records, or senders see one or the other.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "dane.h"
+#include "dane_report.h"
+#include "nscompare.h"
 #include "observe.h"
 #include "step.h"
 #include "strbuf.h"
@@ -19,8 +26,11 @@
 #include "xmalloc.h"
 
 #define RFC_TLSA_SMTP	"RFC 7672 §3.1"
+#define RFC_TLSA_PKIX	"RFC 7672 §3.1.3"
 #define RFC_TLSA_SEC	"RFC 7672 §2.2"
-#define RFC_TLSA_MATCH	"RFC 7671 §5"
+#define RFC_TLSA_MX	"RFC 7672 §2.2.1"
+#define RFC_TLSA_BASE	"RFC 7672 §2.2.3"
+#define RFC_TLSA_ERRORS	"RFC 7672 §2.1.1"
 #define RFC_TLSA_TLS	"RFC 7672 §2.2"
 #define RFC_TLSA_DATA	"RFC 6698 §2.1.3"
 
@@ -31,25 +41,25 @@ static const char tlsa_help[] =
     "else, so a downgrade or an impostor certificate no longer works.  "
     "Use \"3 1 1\" (the SHA-256 digest of the public key): it stays "
     "valid across renewals that keep the key.  When the key changes, "
-    "publish the new record before the new key goes live.";
+    "publish the new record before the new key goes live, on every "
+    "name server.  With \"2 x x\" (DANE-TA) the server must send the "
+    "CA certificate the record names, and its certificate must carry "
+    "the MX host name.";
 
 struct tlsa_set {
 	struct tlsa_record	*v;
 	size_t			 n;
+	size_t			 usable;
 };
 
-/* Usable for SMTP: DANE-TA(2) or DANE-EE(3), known selector and type. */
-static int
-tlsa_usable(const struct tlsa_record *t)
-{
-	if (t->usage != 2 && t->usage != 3)
-		return 0;
-	if (t->selector > 1)
-		return 0;
-	return (t->mtype == 1 && t->len == 32) ||
-	    (t->mtype == 2 && t->len == 64) || (t->mtype == 0 && t->len > 0);
-}
+/* Where TLSA was found for a host, and what DNSSEC says of it. */
+struct tlsa_base {
+	const char			*name;	/* base domain */
+	const struct chain_lookup	*sec;
+	const struct dns_answer		*answer;
+};
 
+/* Parses the RRset, with findings for records that cannot count. */
 static void
 tlsa_set_load(const struct dns_answer *a, struct tlsa_set *set,
     const char *host, struct step_result *r)
@@ -59,29 +69,27 @@ tlsa_set_load(const struct dns_answer *a, struct tlsa_set *set,
 	size_t			 i;
 
 	memset(set, 0, sizeof *set);
-	for (i = 0; i < ldns_rr_list_rr_count(a->rrs); i++) {
+	for (i = 0; a->rrs != NULL && i < ldns_rr_list_rr_count(a->rrs);
+	    i++) {
 		if (tlsa_from_rr(ldns_rr_list_rr(a->rrs, i), &t) != 0)
 			continue;
-		if (tlsa_is_empty_digest(&t)) {
-			s = tlsa_record_str(&t);
-			findings_add(&r->findings, SEV_ERROR,
+		s = tlsa_record_str(&t);
+		if (tlsa_is_empty_digest(&t))
+			findings_add_req(&r->findings, SEV_ERROR, REQ_MUST,
 			    "tlsa.empty-digest", RFC_TLSA_DATA, "%s: TLSA %s "
 			    "is the digest of empty input: the tool that made "
 			    "it failed to extract the public key (an ECDSA "
 			    "key given to an RSA-only command?)", host, s);
-			free(s);
-		}
-		if (!tlsa_usable(&t)) {
-			s = tlsa_record_str(&t);
-			findings_add(&r->findings, SEV_WARN, "tlsa.unusable",
+		if (!dane_usable(&t))
+			findings_add_req(&r->findings, SEV_WARN, REQ_SHOULD,
+			    "tlsa.unusable", t.usage < 2 ? RFC_TLSA_PKIX :
 			    RFC_TLSA_SMTP, "%s: TLSA %s is unusable for SMTP "
 			    "(only usages 2 and 3 with known selectors, "
 			    "matching types and digest lengths count)", host,
 			    s);
-			free(s);
-			tlsa_record_free(&t);
-			continue;
-		}
+		else
+			set->usable++;
+		free(s);
 		set->v = xreallocarray(set->v, set->n + 1, sizeof *set->v);
 		set->v[set->n++] = t;
 	}
@@ -95,94 +103,6 @@ tlsa_set_free(struct tlsa_set *set)
 	for (i = 0; i < set->n; i++)
 		tlsa_record_free(&set->v[i]);
 	free(set->v);
-}
-
-/* Usage 3 looks at the leaf, usage 2 at the certificates above it. */
-static int
-tlsa_record_matches(const struct tlsa_record *t, const struct smtp_result *s)
-{
-	int	i;
-
-	if (t->usage == 3)
-		return tlsa_matches_cert(t, s->leaf);
-	if (s->chain == NULL)
-		return 0;
-	for (i = 1; i < sk_X509_num(s->chain); i++)
-		if (tlsa_matches_cert(t, sk_X509_value(s->chain, i)))
-			return 1;
-	return 0;
-}
-
-static int
-tlsa_same_kind(const struct tlsa_record *a, const struct tlsa_record *b)
-{
-	return a->usage == b->usage && a->selector == b->selector &&
-	    a->mtype == b->mtype;
-}
-
-/* One mismatch finding naming the published and the served data. */
-static void
-tlsa_report_mismatch(const struct tlsa_set *set, size_t kind,
-    const char *host, const struct smtp_result *s, struct step_result *r)
-{
-	const struct tlsa_record	*k = &set->v[kind];
-	struct strbuf			 pub = { NULL, 0, 0 };
-	char				*hex, *served;
-	size_t				 i;
-
-	for (i = 0; i < set->n; i++) {
-		if (!tlsa_same_kind(&set->v[i], k))
-			continue;
-		hex = tlsa_data_hex(&set->v[i]);
-		strbuf_printf(&pub, "%s%s", pub.len > 0 ? ", " : "", hex);
-		free(hex);
-	}
-	served = tlsa_cert_digest_hex(s->leaf, k->selector, k->mtype);
-	findings_add(&r->findings, SEV_ERROR, "tlsa.mismatch",
-	    RFC_TLSA_MATCH, "%s [%s]: no TLSA %u %u %u record matches the "
-	    "%s served; published %s; served %s %u %u %u %s", host, s->addr,
-	    k->usage, k->selector, k->mtype,
-	    k->usage == 3 ? "certificate" : "chain",
-	    pub.s, k->usage == 3 ? "leaf" : "leaf (issuer not matched)",
-	    k->usage, k->selector, k->mtype,
-	    served != NULL ? served : "(none)");
-	free(served);
-	strbuf_free(&pub);
-}
-
-/* Judges one address against the set; returns 1 when it is matched. */
-static int
-tlsa_check_addr(const struct tlsa_set *set, const char *host,
-    const struct smtp_result *s, struct step_result *r)
-{
-	size_t	i, j;
-	int	seen, matched, ok = 1;
-
-	for (i = 0; i < set->n; i++) {
-		seen = 0;
-		for (j = 0; j < i; j++)
-			if (tlsa_same_kind(&set->v[j], &set->v[i]))
-				seen = 1;
-		if (seen)
-			continue;
-
-		matched = 0;
-		for (j = i; j < set->n && !matched; j++)
-			if (tlsa_same_kind(&set->v[j], &set->v[i]) &&
-			    tlsa_record_matches(&set->v[j], s))
-				matched = 1;
-		if (matched)
-			findings_add(&r->findings, SEV_INFO, "tlsa.match",
-			    RFC_TLSA_MATCH, "%s [%s]: TLSA %u %u %u matches "
-			    "the served %s", host, s->addr, set->v[i].usage,
-			    set->v[i].selector, set->v[i].mtype,
-			    set->v[i].usage == 3 ? "key" : "issuer");
-		else {
-			tlsa_report_mismatch(set, i, host, s, r);
-			ok = 0;
-		}
-	}
-	return ok;
 }
 
 /* The connection outcome, when it is not a completed handshake. */
@@ -211,6 +131,65 @@ tlsa_report_smtp(const char *host, const struct smtp_result *s,
 	}
 }
 
+/*
+ * The host's address lookups must be secure for a sender to look up
+ * TLSA at all; returns 0 when they are.
+ */
+static int
+tlsa_check_addresses(const struct mx_host *h, struct step_result *r)
+{
+	const struct chain_lookup	*v[2];
+	size_t				 i;
+
+	v[0] = h->a_dnssec;
+	v[1] = h->aaaa_dnssec;
+	for (i = 0; i < 2; i++) {
+		if (v[i] == NULL || v[i]->verdict.security == DNSSEC_SECURE)
+			continue;
+		if (v[i]->verdict.security == DNSSEC_INSECURE)
+			findings_add_req(&r->findings, SEV_ERROR, REQ_MUST,
+			    "tlsa.host-insecure", RFC_TLSA_BASE, "the "
+			    "addresses of %s are not signed (%s): DANE "
+			    "senders do not look up its TLSA records", h->name,
+			    v[i]->verdict.detail != NULL ?
+			    v[i]->verdict.detail : "insecure");
+		else
+			findings_add_req(&r->findings, SEV_ERROR, REQ_MUST,
+			    "tlsa.host-bogus", RFC_TLSA_ERRORS, "the address "
+			    "lookup of %s is %s (%s): DANE senders defer mail "
+			    "to it", h->name, dnssec_security_name(
+			    v[i]->verdict.security), v[i]->verdict.detail);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * RFC 7672 §2.2.3: when the address lookup went through CNAMEs, TLSA
+ * at the expanded name comes first; an RRset that cannot be validated
+ * there decides (the lookup failed); no records there falls back to the
+ * MX host name.
+ */
+static void
+tlsa_pick_base(const struct mx_host *h, struct tlsa_base *b)
+{
+	const struct chain_lookup	*x = h->tlsa_expanded_dnssec;
+
+	b->name = h->name;
+	b->sec = h->tlsa_dnssec;
+	b->answer = h->tlsa;
+	if (h->expanded == NULL || x == NULL)
+		return;
+	if ((x->verdict.security == DNSSEC_SECURE && x->exists) ||
+	    x->verdict.security == DNSSEC_BOGUS ||
+	    x->verdict.security == DNSSEC_INDETERMINATE) {
+		b->name = h->expanded;
+		b->sec = x;
+		b->answer = h->tlsa_expanded;
+	}
+}
+
+/* What the TLSA lookup itself says; returns 0 when the records count. */
 /* Did any address of the host hand over a certificate? */
 static int
 tlsa_host_served(const struct mx_host *h)
@@ -223,62 +202,178 @@ tlsa_host_served(const struct mx_host *h)
 	return 0;
 }
 
-/* What the TLSA RRset lookup itself says; returns 0 when usable. */
 static int
-tlsa_check_rrset(const struct mx_host *h, struct step_result *r)
+tlsa_check_rrset(const struct mx_host *h, const struct tlsa_base *b,
+    struct step_result *r)
 {
-	const struct dns_answer	*a = h->tlsa;
+	const struct chain_lookup	*s = b->sec;
 
-	if (a == NULL || !a->answered) {
+	if (s == NULL || b->answer == NULL) {
 		findings_add(&r->findings, SEV_WARN, "tlsa.lookup", NULL,
-		    "could not look up TLSA for %s: %s", h->name,
-		    a != NULL ? a->error : "not asked");
+		    "could not look up TLSA for %s", h->name);
 		return -1;
 	}
-	if (a->rcode == LDNS_RCODE_SERVFAIL) {
-		findings_add(&r->findings, SEV_ERROR, "tlsa.servfail",
-		    RFC_TLSA_SEC, "the TLSA lookup for _25._tcp.%s fails "
-		    "(SERVFAIL): DANE senders defer mail to this host",
+	switch (s->verdict.security) {
+	case DNSSEC_BOGUS:
+		findings_add_req(&r->findings, SEV_ERROR, REQ_MUST,
+		    "tlsa.bogus", RFC_TLSA_ERRORS, "the TLSA lookup for "
+		    "_25._tcp.%s is bogus (%s): DANE senders must not deliver "
+		    "to %s and defer the mail", b->name, s->verdict.detail,
 		    h->name);
 		return -1;
+	case DNSSEC_INDETERMINATE:
+		findings_add(&r->findings, SEV_WARN, "tlsa.lookup",
+		    RFC_TLSA_ERRORS, "could not look up TLSA for %s: %s",
+		    b->name, s->verdict.detail);
+		return -1;
+	case DNSSEC_INSECURE:
+		findings_add_req(&r->findings, SEV_ERROR, REQ_MUST,
+		    "tlsa.insecure", RFC_TLSA_SEC, "the TLSA records of %s "
+		    "are not validated by DNSSEC (%s), so senders ignore "
+		    "them", b->name, s->verdict.detail);
+		return -1;
+	default:
+		break;
 	}
-	if (dns_answer_is_nodata(a)) {
-		findings_add(&r->findings, SEV_ERROR, "tlsa.missing",
-		    RFC_TLSA_SMTP, "%s has no TLSA record at _25._tcp.%s; %s",
-		    h->name, h->name, tlsa_host_served(h) ? "publish the "
+	if (!s->exists) {
+		findings_add_req(&r->findings, SEV_ERROR, REQ_MUST,
+		    "tlsa.missing", RFC_TLSA_SMTP, "%s has no TLSA record at "
+		    "_25._tcp.%s (its absence is proven by DNSSEC); %s",
+		    h->name, b->name, tlsa_host_served(h) ? "publish the "
 		    "record below" : "mxanchor could not reach the host to "
 		    "compute one");
 		return -1;
 	}
-	if (!a->ad) {
-		findings_add(&r->findings, SEV_ERROR, "tlsa.insecure",
-		    RFC_TLSA_SEC, "the TLSA records of %s are not validated "
-		    "by DNSSEC (no AD bit), so senders ignore them", h->name);
+	if (!dns_answer_has_data(b->answer)) {
+		findings_add(&r->findings, SEV_WARN, "tlsa.lookup", NULL,
+		    "the resolver did not return the TLSA records of %s "
+		    "(%s), though they exist and validate", b->name,
+		    dns_answer_rcode_name(b->answer));
 		return -1;
 	}
 	return 0;
 }
 
 static void
-tlsa_check_host(const struct mx_host *h, struct step_result *r)
+tlsa_check_host(const struct observation *o, const struct mx_host *h,
+    struct step_result *r, struct strbuf *table)
 {
-	struct tlsa_set	set;
-	size_t		i;
+	struct dane_report_target	 t;
+	struct tlsa_base		 b;
+	struct tlsa_set			 set;
+	size_t				 i;
 
 	for (i = 0; i < h->naddrs; i++)
 		tlsa_report_smtp(h->name, &h->addrs[i].smtp, r);
-	if (tlsa_check_rrset(h, r) != 0)
+	if (tlsa_check_addresses(h, r) != 0)
+		return;
+	tlsa_pick_base(h, &b);
+	if (tlsa_check_rrset(h, &b, r) != 0)
 		return;
 
-	tlsa_set_load(h->tlsa, &set, h->name, r);
-	if (set.n == 0)
-		findings_add(&r->findings, SEV_ERROR, "tlsa.no-usable",
-		    RFC_TLSA_SMTP, "%s has TLSA records, but none is usable "
-		    "for SMTP", h->name);
-	for (i = 0; i < h->naddrs && set.n > 0; i++)
-		if (h->addrs[i].smtp.outcome == SMTP_TLS_OK)
-			tlsa_check_addr(&set, h->name, &h->addrs[i].smtp, r);
+	tlsa_set_load(b.answer, &set, h->name, r);
+	if (set.usable == 0)
+		findings_add_req(&r->findings, SEV_ERROR, REQ_MUST,
+		    "tlsa.no-usable", RFC_TLSA_SEC, "%s has TLSA records, "
+		    "but none is usable for SMTP: DANE senders still require "
+		    "TLS but cannot authenticate the server", h->name);
+	t.host = h->name;
+	t.base = b.name;
+	t.now = o->taken;
+	for (i = 0; i < h->naddrs && set.usable > 0; i++) {
+		if (h->addrs[i].smtp.outcome != SMTP_TLS_OK)
+			continue;
+		t.smtp = &h->addrs[i].smtp;
+		dane_report_addr(&t, set.v, set.n, r, table);
+	}
 	tlsa_set_free(&set);
+}
+
+/* The host a TLSA query name belongs to, and the base it names. */
+static const struct mx_host *
+tlsa_host_of(const struct observation *o, const char *qname,
+    const char **base)
+{
+	const char	*p;
+	size_t		 i;
+
+	if (strncmp(qname, "_25._tcp.", 9) != 0)
+		return NULL;
+	p = qname + 9;
+	for (i = 0; i < o->nhosts; i++) {
+		if (strcmp(o->hosts[i].name, p) == 0 ||
+		    (o->hosts[i].expanded != NULL &&
+		    strcmp(o->hosts[i].expanded, p) == 0)) {
+			*base = p;
+			return &o->hosts[i];
+		}
+	}
+	return NULL;
+}
+
+/*
+ * When the servers disagree on a TLSA RRset, says which copy fails:
+ * each copy is judged against what the host serves now.
+ */
+static void
+tlsa_check_copies(const struct observation *o, const struct authority_zone *z,
+    size_t q, struct step_result *r)
+{
+	const struct mx_host		*h;
+	const struct authority_server	*s;
+	struct dane_report_target	 t;
+	struct nscompare_group		*g;
+	struct step_result		 quiet;
+	struct tlsa_set			 set;
+	char				*name;
+	size_t				 n, i, k;
+
+	if ((h = tlsa_host_of(o, z->queries[q].name, &t.base)) == NULL)
+		return;
+	if ((n = nscompare_group(z, q, &g)) < 2)
+		goto out;
+	t.host = h->name;
+	t.now = o->taken;
+	step_result_init(&quiet, STEP_TLSA);
+	for (i = 0; i < n; i++) {
+		if (g[i].rdata == NULL)
+			continue;
+		s = &z->servers[g[i].servers[0]];
+		tlsa_set_load(s->answers[q], &set, h->name, &quiet);
+		for (k = 0; k < h->naddrs; k++) {
+			t.smtp = &h->addrs[k].smtp;
+			if (t.smtp->outcome != SMTP_TLS_OK ||
+			    dane_report_would_pass(&t, set.v, set.n))
+				continue;
+			name = nscompare_server_name(s);
+			findings_add_req(&r->findings, SEV_ERROR, REQ_MUST,
+			    "tlsa.ns-copy-fails", RFC_TLSA_SMTP, "with the "
+			    "TLSA records that %s serves for %s, DANE fails "
+			    "for %s [%s]: senders whose resolver asks that "
+			    "server defer mail", name, z->queries[q].name,
+			    h->name, t.smtp->addr);
+			free(name);
+		}
+		tlsa_set_free(&set);
+	}
+	step_result_free(&quiet);
+out:
+	nscompare_groups_free(g, n);
+}
+
+static void
+tlsa_check_servers(const struct observation *o, struct step_result *r)
+{
+	const struct authority_zone	*z;
+	size_t				 i, q;
+
+	for (i = 0; i < o->nservers; i++) {
+		z = &o->servers[i];
+		nscompare_findings(z, 1, &r->findings);
+		for (q = 1; z->error == NULL && q < z->nqueries; q++)
+			if (z->queries[q].type == LDNS_RR_TYPE_TLSA)
+				tlsa_check_copies(o, z, q, r);
+	}
 }
 
 /* The "3 1 1" lines for the keys each host serves right now. */
@@ -286,29 +381,84 @@ static char *
 tlsa_records_to_publish(const struct observation *o)
 {
 	const struct mx_host	*h;
-	struct strbuf		 b = { NULL, 0, 0 };
+	struct tlsa_base	 b;
+	struct strbuf		 out = { NULL, 0, 0 };
 	char			*hex, *line;
 	size_t			 i, j;
 
 	for (i = 0; i < o->nhosts; i++) {
 		h = &o->hosts[i];
+		tlsa_pick_base(h, &b);
 		for (j = 0; j < h->naddrs; j++) {
 			hex = tlsa_cert_digest_hex(h->addrs[j].smtp.leaf, 1, 1);
 			if (hex == NULL)
 				continue;
-			line = tlsa_zone_line(h->name, 25, 3, 1, 1, hex);
-			if (b.s == NULL || strstr(b.s, line) == NULL)
-				strbuf_printf(&b, "%s\n", line);
+			line = tlsa_zone_line(b.name, 25, 3, 1, 1, hex);
+			if (out.s == NULL || strstr(out.s, line) == NULL)
+				strbuf_printf(&out, "%s\n", line);
 			free(line);
 			free(hex);
 		}
 	}
-	return strbuf_take(&b);
+	return strbuf_take(&out);
 }
 
+/* The chain of trust is broken: TLSA lookups in that zone fail. */
 static void
-tlsa_verdict(struct step_result *r)
+tlsa_broken_zone(const struct observation *o, struct step_result *r)
 {
+	const struct chain_link	*z = observe_link(o, o->zone);
+
+	if (z == NULL || z->verdict.security != DNSSEC_BOGUS) {
+		findings_add(&r->findings, SEV_INFO, "tlsa.needs-dnssec",
+		    RFC_TLSA_SEC, "TLSA records only count in a signed zone "
+		    "with a chain of trust; finish the DNSSEC step first");
+		step_result_set(r, STEP_PENDING, "waiting for DNSSEC");
+		return;
+	}
+	findings_add_req(&r->findings, SEV_ERROR, REQ_MUST, "tlsa.bogus",
+	    RFC_TLSA_ERRORS, "every lookup in %s is bogus while its chain "
+	    "of trust is broken (%s), TLSA included: DANE senders defer "
+	    "mail to its MX hosts rather than deliver it without DANE",
+	    o->zone, dnssec_fault_name(z->verdict.fault));
+	step_result_set(r, STEP_FAIL, "TLSA lookups fail: the chain of trust "
+	    "is broken");
+}
+
+/* The verdict itself, from the zone down to each address. */
+static void
+tlsa_judge(const struct observation *o, const struct step_result *earlier,
+    struct step_result *r)
+{
+	struct strbuf	 table = { NULL, 0, 0 };
+	size_t		 i;
+
+	if (earlier[STEP_DNSSEC].status == STEP_FAIL ||
+	    earlier[STEP_DNSSEC].status == STEP_PENDING) {
+		tlsa_broken_zone(o, r);
+		return;
+	}
+	if (o->nhosts == 0) {
+		step_result_set(r, STEP_PENDING, "no MX hosts to check");
+		return;
+	}
+	if (o->mx_dnssec != NULL &&
+	    o->mx_dnssec->verdict.security != DNSSEC_SECURE)
+		findings_add_req(&r->findings, SEV_WARN, REQ_ADVICE,
+		    "tlsa.mx-insecure", RFC_TLSA_MX, "the MX records of %s "
+		    "are %s: senders may still use the hosts' TLSA records, "
+		    "but Postfix, for one, does not without a validated MX "
+		    "RRset", o->domain,
+		    dnssec_security_name(o->mx_dnssec->verdict.security));
+
+	for (i = 0; i < o->nhosts; i++)
+		tlsa_check_host(o, &o->hosts[i], r, &table);
+	tlsa_check_servers(o, r);
+	if (table.len > 0)
+		step_result_artifact(r, "DANE per MX address: which record "
+		    "matched which certificate", "text", table.s);
+	strbuf_free(&table);
+
 	if (findings_count(&r->findings, SEV_ERROR) > 0)
 		step_result_set(r, STEP_FAIL, "TLSA does not match every MX");
 	else if (findings_count(&r->findings, SEV_WARN) > 0)
@@ -324,21 +474,8 @@ tlsa_evaluate(const struct observation *o, const struct step_context *ctx,
     const struct step_result *earlier, struct step_result *r)
 {
 	char	*records;
-	size_t	 i;
 
-	if (earlier[STEP_DNSSEC].status == STEP_FAIL ||
-	    earlier[STEP_DNSSEC].status == STEP_PENDING) {
-		findings_add(&r->findings, SEV_INFO, "tlsa.needs-dnssec",
-		    RFC_TLSA_SEC, "TLSA records only count in a signed zone "
-		    "with a chain of trust; finish the DNSSEC step first");
-		step_result_set(r, STEP_PENDING, "waiting for DNSSEC");
-	} else if (o->nhosts == 0)
-		step_result_set(r, STEP_PENDING, "no MX hosts to check");
-	else {
-		for (i = 0; i < o->nhosts; i++)
-			tlsa_check_host(&o->hosts[i], r);
-		tlsa_verdict(r);
-	}
+	tlsa_judge(o, earlier, r);
 
 	/* Records to publish, unless what is published already works. */
 	records = tlsa_records_to_publish(o);

@@ -118,13 +118,48 @@ view_draw_steps(struct app *app)
 }
 
 /* Summary, findings and artifacts of one step, wrapped to width. */
+/*
+ * Artifacts, under two headings: what to publish (records, files) and
+ * details to read (tables, lists), which are no business of the zone.
+ */
+static void
+view_text_artifacts(struct text_lines *tl, const struct step_result *r,
+    int width, int publish)
+{
+	const struct artifact	*a;
+	size_t			 i, n = 0, shown = 0;
+	char			*s;
+
+	for (i = 0; i < r->nartifacts; i++)
+		if ((strcmp(r->artifacts[i].kind, "text") != 0) == publish)
+			n++;
+	if (n == 0)
+		return;
+
+	text_lines_blank(tl);
+	s = xprintf("%s (%zu)", publish ? "To publish" : "Details", n);
+	text_wrap(tl, s, width, 0, 0, theme_attr(THEME_TITLE), 0);
+	free(s);
+	for (i = 0; i < r->nartifacts; i++) {
+		a = &r->artifacts[i];
+		if ((strcmp(a->kind, "text") != 0) != publish)
+			continue;
+		if (shown++ > 0)
+			text_lines_blank(tl);
+		s = xprintf("%s [%s]", a->name, a->kind);
+		text_wrap(tl, s, width, 0, 2, A_BOLD, 0);
+		free(s);
+		text_wrap(tl, a->content, width, 2, 0,
+		    theme_attr(THEME_ARTIFACT), TEXT_VERBATIM);
+	}
+}
+
 static void
 view_build(struct app *app, struct text_lines *tl, int width)
 {
 	const struct app_domain	*dom = app->dom;
 	const struct step_result	*r = &dom->results[app->step];
 	const struct finding	*f;
-	const struct artifact	*a;
 	char			*s;
 	size_t			 i, first;
 	int			 mw = theme_mark_width();
@@ -166,23 +201,8 @@ view_build(struct app *app, struct text_lines *tl, int width)
 		free(s);
 	}
 
-	if (r->nartifacts > 0) {
-		text_lines_blank(tl);
-		s = xprintf("To publish (%zu)", r->nartifacts);
-		text_wrap(tl, s, width, 0, 0, theme_attr(THEME_TITLE), 0);
-		free(s);
-	}
-	for (i = 0; i < r->nartifacts; i++) {
-		a = &r->artifacts[i];
-		if (i > 0)
-			text_lines_blank(tl);
-		s = xprintf("%s [%s]", a->name != NULL ? a->name : "",
-		    a->kind != NULL ? a->kind : "text");
-		text_wrap(tl, s, width, 0, 2, A_BOLD, 0);
-		free(s);
-		text_wrap(tl, a->content, width, 2, 0,
-		    theme_attr(THEME_ARTIFACT), TEXT_VERBATIM);
-	}
+	view_text_artifacts(tl, r, width, 0);
+	view_text_artifacts(tl, r, width, 1);
 	if (r->findings.n == 0 && r->nartifacts == 0) {
 		text_lines_blank(tl);
 		text_wrap(tl, "No findings.", width, 0, 0,
@@ -339,6 +359,8 @@ view_write_artifacts(struct app *app)
 
 	for (i = 0; i < r->nartifacts; i++) {
 		a = &r->artifacts[i];
+		if (strcmp(a->kind, "text") == 0)
+			continue;
 		strbuf_printf(&b, "; %s\n%s%s\n", a->name, a->content,
 		    a->content[0] != '\0' &&
 		    a->content[strlen(a->content) - 1] != '\n' ? "\n" : "");

@@ -19,6 +19,7 @@ PACKAGES=(
 	dovecot-imapd   # dovecot: an IMAP mailbox of report mails
 	ldnsutils       # drill
 	bind9-dnsutils  # delv, nsupdate
+	dnsviz          # dnsviz probe, for bench/dane.sh
 	openssl
 	curl
 	ca-certificates

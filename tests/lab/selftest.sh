@@ -67,7 +67,7 @@ check_auth_zone() {
 	out=$(q +norec +dnssec "@$MXLAB_AUTH" "$zone" SOA)
 	expect_has "$zone SOA" "$out" "status: NOERROR" || return 1
 	expect_has "$zone SOA" "$out" "Flags: qr aa" || return 1
-	if [[ $signed == on ]]; then
+	if [[ $signed != off ]]; then
 		expect_has "$zone SOA" "$out" RRSIG
 	elif [[ $out == *RRSIG* ]]; then
 		echo "$zone is signed, should not be"
@@ -78,7 +78,7 @@ check_auth_zone() {
 check_delegation() {
 	local zone=$1 signed=$2 ds
 	ds=$(q +norec +short "@$MXLAB_AUTH" "$zone" DS)
-	if [[ $signed == on ]]; then
+	if [[ $signed != off ]]; then
 		[[ -n $ds ]] && return 0
 		echo "no DS for $zone in its parent"
 	else
@@ -105,7 +105,7 @@ resolve() {
 # Check that NAME TYPE resolves to WANT, with AD iff the zone is signed.
 check_record() {
 	local name=$1 type=$2 want=$3 out ad data want_ad=0
-	[[ $DNSSEC == on ]] && want_ad=1
+	[[ $DNSSEC == @(on|expiring) ]] && want_ad=1
 	out=$(resolve "$name" "$type") || { echo "$out"; return 1; }
 	ad=${out%%$'\n'*}
 	data=${out#*$'\n'}
@@ -115,7 +115,8 @@ check_record() {
 
 check_delv() {
 	local out want="; fully validated"
-	[[ $DNSSEC == on ]] || want="; unsigned answer"
+	[[ $DNSSEC != off ]] || want="; unsigned answer"
+	[[ $DNSSEC != @(bogus|expired) ]] || want="resolution failed"
 	out=$(delv "@$MXLAB_RESOLVER" -a "$MXLAB_TRUST_ANCHOR_BIND" +root=. \
 		"$DOMAIN" MX 2>&1)
 	expect_has "delv $DOMAIN MX" "$out" "$want"
@@ -124,6 +125,19 @@ check_delv() {
 check_drill_chase() {
 	drill -S -k "$MXLAB_TRUST_ANCHOR" "@$MXLAB_RESOLVER" "$DOMAIN" MX |
 		grep -q "Chase successful"
+}
+
+# A zone whose chain is broken: the resolver answers SERVFAIL.
+check_servfail() {
+	expect_has "$1 $2" "$(q +dnssec "@$MXLAB_RESOLVER" "$1" "$2")" \
+		"status: SERVFAIL"
+}
+
+# ns2=stale: each server serves its own TLSA record.
+check_tlsa_at() {
+	local out
+	out=$(q +norec +short "@$1" "$TLSA_NAME" TLSA)
+	expect_eq "$TLSA_NAME TLSA at $1" "${out,,}" "${2,,}"
 }
 
 check_stale_differs() {
@@ -219,9 +233,10 @@ check_starttls() {
 	out=$(openssl s_client -starttls smtp -connect "$MX_ADDR:25" \
 		-servername "$MX_HOST" -verify_hostname "$MX_HOST" \
 		-CAfile "$MXLAB_CA_FILE" -no-CApath -no-CAstore \
-		-verify_return_error -showcerts </dev/null 2>&1) ||
+		${1:--verify_return_error} -showcerts </dev/null 2>&1) ||
 		{ echo "$out"; return 1; }
-	expect_has "s_client" "$out" "Verify return code: 0 (ok)" || return 1
+	expect_has "s_client" "$out" "Verify return code: ${2:-0 (ok)}" ||
+		return 1
 	sed -n '/BEGIN CERT/,/END CERT/p' <<<"$out" >"$TMP/$DOMAIN.chain.pem"
 	openssl x509 -in "$TMP/$DOMAIN.chain.pem" -out "$TMP/$DOMAIN.leaf.pem"
 }
@@ -235,7 +250,7 @@ check_served_digest() {
 check_ldns_dane() {
 	local want=$1 out
 	out=$(ldns-dane -r "$MXLAB_RESOLVER" -c "$TMP/$DOMAIN.chain.pem" \
-		-f "$MXLAB_CA_FILE" verify "$MX_HOST" 25 2>&1) || true
+		-f "$MXLAB_CA_FILE" verify "$HOST" 25 2>&1) || true
 	expect_has "ldns-dane" "$out" "$want"
 }
 
@@ -352,14 +367,28 @@ check_scenario() {
 	. "$env"
 	local d=$DOMAIN
 	check "$d: delegation (DS iff signed)" check_delegation "$d." "$DNSSEC"
+	if [[ $DNSSEC == @(bogus|expired) ]]; then
+		check "$d: MX via resolver: SERVFAIL" check_servfail "$d" MX
+		check "$d: delv fails" check_delv
+		check "$d: STARTTLS, PKIX-valid cert" check_starttls
+		return 0
+	fi
 	check "$d: MX via resolver" check_record "$d" MX "10 $MX_HOST."
-	check "$d: $MX_HOST A" check_record "$MX_HOST" A "$MX_ADDR"
+	check "$d: $HOST A" check_record "$HOST" A "$MX_ADDR"
 	check "$d: delv" check_delv
-	[[ $DNSSEC == on ]] && check "$d: drill chase" check_drill_chase
+	[[ $DNSSEC != off ]] && check "$d: drill chase" check_drill_chase
+	if [[ -n $NS2 ]]; then
+		check "$d: ns1 serves the new TLSA" check_tlsa_at "$MXLAB_AUTH" \
+			"$PUBLISHED_TLSA"
+		check "$d: ns2 serves the old TLSA" check_tlsa_at \
+			"$MXLAB_AUTH2" "$NS2_TLSA"
+		check "$d: STARTTLS, PKIX-valid cert" check_starttls
+		return 0
+	fi
 	case $TLSA in
-	current)
-		check "$d: TLSA = served key" check_record "$TLSA_NAME" TLSA \
-			"3 1 1 $SERVED_311" ;;
+	current | ta)
+		check "$d: TLSA = published" check_record "$TLSA_NAME" TLSA \
+			"$PUBLISHED_TLSA" ;;
 	stale)
 		check "$d: TLSA = old key" check_record "$TLSA_NAME" TLSA \
 			"3 1 1 $PUBLISHED_311"
@@ -378,15 +407,20 @@ check_scenario() {
 	fi
 	[[ $TLSRPT == on ]] && check "$d: TLS-RPT TXT" check_record \
 		"_smtp._tls.$d" TXT "\"v=TLSRPTv1; rua=mailto:tlsrpt@$d\""
-	check "$d: STARTTLS, PKIX-valid cert" check_starttls
+	if [[ $TLSA == ta && $CHAIN == leaf ]]; then
+		check "$d: STARTTLS, issuing CA not sent" check_starttls \
+			-verify_quiet "21 (unable to verify the first certificate)"
+	else
+		check "$d: STARTTLS, PKIX-valid cert" check_starttls
+	fi
 	check "$d: served SPKI digest" check_served_digest
-	case $TLSA in
-	current)
+	case $TLSA:$CHAIN in
+	current:* | ta:full)
 		check "$d: ldns-dane validates" check_ldns_dane \
 			"dane-validated successfully"
 		check "$d: posttls-finger DANE verified" check_posttls_finger \
 			"Verified TLS connection" ;;
-	stale)
+	stale:* | ta:leaf)
 		check "$d: ldns-dane rejects" check_ldns_dane \
 			"did not dane-validate"
 		check "$d: posttls-finger DANE untrusted" check_posttls_finger \

@@ -12,7 +12,8 @@ set -euo pipefail
 shopt -s extglob
 
 LAB_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-for lib in common scenarios pki knot unbound nginx postfix sshd dovecot; do
+for lib in common scenarios variants pki knot knot2 unbound nginx postfix \
+	sshd dovecot; do
 	# shellcheck source=/dev/null
 	. "$LAB_HOME/lib/$lib.sh"
 done
@@ -66,7 +67,8 @@ lab_prepare_dir() {
 # (typically a lab started in another directory).
 lab_check_ports_free() {
 	local line busy=
-	local -a wanted=("$LAB_AUTH_ADDR:53" "$LAB_RESOLVER_ADDR:53"
+	local -a wanted=("$LAB_AUTH_ADDR:53" "$LAB_AUTH2_ADDR:53"
+		"$LAB_RESOLVER_ADDR:53"
 		"$LAB_HTTPS_ADDR:443" "$LAB_SSH_ADDR:$LAB_SSH_PORT"
 		"$LAB_IMAP_ADDR:143" "$LAB_IMAP_ADDR:993")
 	for line in "${LAB_SCENARIOS[@]}"; do
@@ -106,6 +108,7 @@ lab_write_env() {
 	MXLAB_DIR="$dir"
 	MXLAB_RESOLVER="$LAB_RESOLVER_ADDR"
 	MXLAB_AUTH="$LAB_AUTH_ADDR"
+	MXLAB_AUTH2="$LAB_AUTH2_ADDR"
 	MXLAB_HTTPS="$LAB_HTTPS_ADDR"
 	MXLAB_TRUST_ANCHOR="$dir/root.key"
 	MXLAB_TRUST_ANCHOR_DS="$dir/root.ds"
@@ -164,6 +167,7 @@ lab_start_servers() {
 	sshd_start "$dir"
 	dovecot_start "$dir"
 	knot_wait "$dir" knot "$LAB_AUTH_ADDR"
+	knot2_start_stale "$dir"
 	unbound_wait "$dir"
 	nginx_wait "$dir"
 	postfix_wait "$dir"

@@ -312,6 +312,39 @@ test_reply_single_line(void **state)
 	assert_int_equal(used, 5);
 }
 
+/* RFC 3207 §4: STARTTLS is an extension line of the EHLO reply. */
+static void
+test_ehlo_starttls(void **state)
+{
+	static const char	ok[] = "250-mx.example.net\r\n250-PIPELINING"
+	    "\r\n250-starttls\r\n250 8BITMIME\r\n";
+	static const char	last[] = "250-mx.example.net\r\n250 STARTTLS\r\n";
+	static const char	longer[] = "250-mx.example.net\r\n"
+	    "250-STARTTLSX\r\n250 SIZE 10240000\r\n";
+	static const char	name[] = "250 STARTTLS\r\n";
+	static const char	cut[] = "250-mx.example.net\r\n250-STARTTLS\r\n";
+	int			code, tls;
+
+	assert_int_equal(smtp_ehlo_parse(ok, sizeof ok - 1, &code, &tls), 0);
+	assert_int_equal(code, 250);
+	assert_true(tls);
+	assert_int_equal(smtp_ehlo_parse(last, sizeof last - 1, &code, &tls),
+	    0);
+	assert_true(tls);
+	/* Another keyword that starts with the same letters is not it. */
+	assert_int_equal(smtp_ehlo_parse(longer, sizeof longer - 1, &code,
+	    &tls), 0);
+	assert_false(tls);
+	/* The first line is the server's name, never an extension. */
+	assert_int_equal(smtp_ehlo_parse(name, sizeof name - 1, &code, &tls),
+	    0);
+	assert_false(tls);
+	/* An incomplete reply is no reply. */
+	assert_int_equal(smtp_ehlo_parse(cut, sizeof cut - 1, &code, &tls),
+	    -1);
+	assert_false(tls);
+}
+
 int
 main(void)
 {
@@ -328,6 +361,7 @@ main(void)
 		cmocka_unit_test(test_reply_split_mid_line),
 		cmocka_unit_test(test_reply_lf_only),
 		cmocka_unit_test(test_reply_single_line),
+		cmocka_unit_test(test_ehlo_starttls),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,7 +24,11 @@ knot_zone_list() {
 	echo "test. on lab-update,lab-transfer test.zone"
 	for line in "${LAB_SCENARIOS[@]}"; do
 		scenario_load "$line"
-		echo "$S_DOMAIN. $S_DNSSEC lab-update,lab-transfer $S_DOMAIN.zone"
+		echo "$S_DOMAIN. $(variant_knot_signs) lab-update,lab-transfer" \
+			"$S_DOMAIN.zone"
+	done
+	for line in "${LAB_HOST_ZONES[@]}"; do
+		echo "$line. on lab-update,lab-transfer $line.zone"
 	done
 }
 
@@ -137,10 +141,7 @@ knot_write_child_zone() (
 	{
 		knot_zone_apex "$S_DOMAIN." ns1.test. "hostmaster.$S_DOMAIN."
 		echo "@ MX 10 $S_MX_HOST."
-		echo "mx A $S_MX_ADDR"
-		if [[ $S_TLSA != none ]]; then
-			echo "_25._tcp.mx TLSA 3 1 1 $PUBLISHED_311"
-		fi
+		variant_host_records "$zdir"
 		if [[ $S_STS != none ]]; then
 			echo "mta-sts A $S_STS_ADDR"
 			if [[ $S_POLICY == delegated ]]; then
@@ -165,14 +166,15 @@ knot_write_zones() {
 
 	# The scenario zones, and their delegations in test.
 	local delegations=
+	rm -f "$zdir"/*.hosts
 	for line in "${LAB_SCENARIOS[@]}"; do
 		scenario_load "$line"
 		knot_write_child_zone "$zdir" "$dir/scenarios/$S_DOMAIN.env"
+		variant_presign "$dir" "$zdir" "$dir/scenarios/$S_DOMAIN.env"
 		delegations+="$S_DOMAIN. NS ns1.test."$'\n'
-		if [[ $S_DNSSEC == on ]]; then
-			delegations+="$(knot_ds "$conf" "$S_DOMAIN.")"$'\n'
-		fi
+		delegations+="$(variant_delegation_ds "$dir" "$conf")"$'\n'
 	done
+	delegations+="$(variant_host_zones "$zdir" "$conf")"$'\n'
 
 	{
 		knot_zone_apex test. ns1.test. hostmaster.test.

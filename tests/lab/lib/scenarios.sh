@@ -10,10 +10,27 @@
 #   domain   the zone, e.g. good.test (required)
 #   mx       address of mx.DOMAIN, where Postfix listens on port 25 (required)
 #   dnssec   on: signed by knotd, DS in test.; off: insecure delegation
-#   tlsa     current: _25._tcp.mx.DOMAIN TLSA 3 1 1 of the key Postfix serves
+#            bogus: signed by knotd, but the DS in test. is that of a key
+#                     the zone does not have (a KSK rollover gone wrong)
+#            expired: pre-signed with ldns-signzone, RRSIGs valid only in
+#                     January 2020; knotd serves them as they are
+#            expiring: pre-signed, RRSIGs expire 3 days after the lab
+#                     starts (SIG_EXPIRES in the env file)
+#   tlsa     current: _25._tcp.HOST TLSA 3 1 1 of the key Postfix serves
 #            stale:   TLSA 3 1 1 of another ("old") key, as after a key
 #                     rotation without a TLSA update
+#            ta:      TLSA 2 1 1 of the lab's issuing CA, which issued the
+#                     host's certificate (DANE-TA)
 #            none:    no TLSA record
+#   chain    full: Postfix sends the issuing CA after the leaf (default);
+#            leaf: it sends the leaf only (matters with tlsa=ta)
+#   mxhost   the MX host (default mx.DOMAIN); a name in a zone of
+#            LAB_HOST_ZONES puts its A and TLSA records in that zone
+#   cname    NAME: mx.DOMAIN is a CNAME to NAME, which holds the A and
+#            TLSA records (the TLSA base domain of RFC 7672 §2.2.3)
+#   ns2      stale: the zone is also served by ns2.test. (knot2), which
+#            kept the zone as first loaded, with an old TLSA record,
+#            while ns1 got an update (see lib/knot2.sh)
 #   sts      testing|enforce|none: MTA-STS TXT record and policy mode
 #   tlsrpt   on|off: _smtp._tls.DOMAIN TXT record
 #   policy   how the MTA-STS policy host behaves (default ok):
@@ -40,12 +57,24 @@ LAB_SCENARIOS=(
 	"domain=stsbig.test       mx=127.0.25.54 policy=big"
 	"domain=stswrongcert.test mx=127.0.25.55 policy=wrongcert"
 	"domain=stsdelegated.test mx=127.0.25.56 policy=delegated"
+	"domain=bogus.test    mx=127.0.25.31 dnssec=bogus    sts=none tlsrpt=off"
+	"domain=expired.test  mx=127.0.25.32 dnssec=expired  sts=none tlsrpt=off"
+	"domain=expiring.test mx=127.0.25.33 dnssec=expiring sts=none tlsrpt=off"
+	"domain=offsite.test  mx=127.0.25.34 mxhost=mx.offsite.hosting.test sts=none tlsrpt=off"
+	"domain=alias.test    mx=127.0.25.35 cname=mx.alias.hosting.test sts=none tlsrpt=off"
+	"domain=ta.test       mx=127.0.25.36 tlsa=ta chain=full sts=none tlsrpt=off"
+	"domain=tanochain.test mx=127.0.25.37 tlsa=ta chain=leaf sts=none tlsrpt=off"
+	"domain=split.test    mx=127.0.25.38 ns2=stale sts=none tlsrpt=off"
 )
 
 # Where an unreachable policy host points, and the name a wrong policy-host
 # certificate is issued for.
 LAB_STS_DEAD_ADDR=127.0.80.9
 LAB_STS_WRONG_NAME=mta-sts.elsewhere.test
+
+# Zones that hold MX hosts of other domains (a hosting provider's zone),
+# signed by knotd; see mxhost= and cname=.
+LAB_HOST_ZONES=(hosting.test)
 
 # TTL of every record the scenarios publish.
 LAB_TTL=300
@@ -70,6 +99,10 @@ scenario_load() {
 	S_STS=testing
 	S_TLSRPT=on
 	S_POLICY=ok
+	S_CHAIN=full
+	S_MX_HOST=
+	S_CNAME=
+	S_NS2=
 	for word in $1; do
 		key=${word%%=*}
 		value=${word#*=}
@@ -81,20 +114,27 @@ scenario_load() {
 		sts) S_STS=$value ;;
 		tlsrpt) S_TLSRPT=$value ;;
 		policy) S_POLICY=$value ;;
+		chain) S_CHAIN=$value ;;
+		mxhost) S_MX_HOST=$value ;;
+		cname) S_CNAME=$value ;;
+		ns2) S_NS2=$value ;;
 		*) lab_die "scenario '$1': unknown key '$key'" ;;
 		esac
 	done
 	[[ -n $S_DOMAIN && -n $S_MX_ADDR ]] ||
 		lab_die "scenario '$1': domain and mx are required"
-	[[ $S_DNSSEC == @(on|off) && $S_TLSA == @(current|stale|none) &&
+	[[ $S_DNSSEC == @(on|off|bogus|expired|expiring) &&
+		$S_TLSA == @(current|stale|ta|none) &&
 		$S_STS == @(testing|enforce|none) && $S_TLSRPT == @(on|off) &&
+		$S_CHAIN == @(full|leaf) && $S_NS2 == @(|stale) &&
 		( $S_POLICY == @(ok|mismatch|unreachable|redirect|ctype|big) ||
 		$S_POLICY == @(wrongcert|delegated) ) ]] ||
 		lab_die "scenario '$1': bad value"
-	S_MX_HOST=mx.$S_DOMAIN
+	S_MX_HOST=${S_MX_HOST:-mx.$S_DOMAIN}
 	S_STS_HOST=mta-sts.$S_DOMAIN
 	S_STS_ADDR=$LAB_HTTPS_ADDR
 	[[ $S_POLICY != unreachable ]] || S_STS_ADDR=$LAB_STS_DEAD_ADDR
+	scenario_host_names
 }
 
 # Issue the certificates of the scenario in the S_* variables, and write
@@ -105,7 +145,7 @@ scenario_setup() {
 	local dir=$1 sts_id=$2
 	local mx_base=$dir/certs/$S_MX_HOST served published=
 
-	pki_issue "$dir" "$S_MX_HOST"
+	scenario_issue_mx_cert "$dir"
 	[[ $S_STS == none ]] || pki_issue "$dir" "$S_STS_HOST"
 	[[ $S_POLICY != wrongcert ]] || pki_issue "$dir" "$LAB_STS_WRONG_NAME"
 	served=$(lab_spki_sha256 "$mx_base.crt")
@@ -117,6 +157,7 @@ scenario_setup() {
 		published=$(lab_spki_sha256 "$mx_base.old.key")
 		;;
 	esac
+	scenario_tlsa_rdata "$dir" "$published"
 
 	cat >"$dir/scenarios/$S_DOMAIN.env" <<-EOF
 	DOMAIN="$S_DOMAIN"
@@ -126,9 +167,18 @@ scenario_setup() {
 	MX_CERT="$mx_base.crt"
 	MX_KEY="$mx_base.key"
 	TLSA="$S_TLSA"
-	TLSA_NAME="_25._tcp.$S_MX_HOST"
+	TLSA_NAME="_25._tcp.$S_HOST"
 	SERVED_311="$served"
 	PUBLISHED_311="$published"
+	PUBLISHED_TLSA="$S_TLSA_RDATA"
+	HOST="$S_HOST"
+	HOST_ZONE="$S_HOST_ZONE"
+	CNAME="$S_CNAME"
+	CHAIN="$S_CHAIN"
+	NS2="$S_NS2"
+	NS2_TLSA="$S_NS2_TLSA"
+	SIG_INCEPTION="$S_SIG_INCEPTION"
+	SIG_EXPIRES="$S_SIG_EXPIRES"
 	STS_MODE="$S_STS"
 	STS_ID="$sts_id"
 	STS_HOST="$S_STS_HOST"
