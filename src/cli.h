@@ -56,4 +56,8 @@ char	*cli_state_path(const struct cli_options *);
 
 int	 cmd_check(struct cli_options *, int, char **);
 
+/* arg as a number in [min, max]; exits 2 naming option otherwise. */
+long	 cli_number(const char *option, const char *arg, long min, long max);
+int	 cmd_tlsa(struct cli_options *, int, char **);
+
 #endif

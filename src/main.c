@@ -29,6 +29,12 @@ static const struct command commands[] = {
 	{ "check", "check DOMAIN [--json]",
 	    "run every step's probes and print the verdicts", cmd_check },
 	{ "help", "help", "this text", cmd_help },
+	{ "tlsa", "tlsa --cert|--key|--pubkey FILE... [--host MX]... "
+	    "[--port N]...\n"
+	    "               [--usage U --selector S --mtype M] "
+	    "[--format zone|nsupdate|list]",
+	    "TLSA records from certificate, key or chain files (no network)",
+	    cmd_tlsa },
 };
 #define NCOMMANDS	(sizeof commands / sizeof commands[0])
 
