@@ -6,11 +6,17 @@
  *       [--usage U --selector S --mtype M] [--host MX ...] [--port N ...]
  *       [--format zone|nsupdate|list] [--ttl SECONDS]
  *       [--server ADDR[@PORT]] [--zone ZONE] [--json]
+ *       [--publish --tsig FILE [--wait SECONDS]]
  *
  * The files are read in the order given, as Postfix reads
  * smtpd_tls_chain_files (credfile.h), so several files may describe
  * several keys; each distinct key gives one record per host and port.
  * From a private key only the public key is used.
+ *
+ * With --publish the records are also added by RFC 2136 UPDATE (signed
+ * with the TSIG key in FILE) to what each owner name has, and the command
+ * waits until every authoritative server of the zone serves them: exit 0
+ * when all do, 1 when one does not within --wait seconds (default 30).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,10 +26,12 @@
 
 #include "cli.h"
 #include "credfile.h"
+#include "publish.h"
 #include "tlsagen.h"
 #include "xmalloc.h"
 
 #define TLSA_MAX_ITEMS	64
+#define TLSA_WAIT_MS	30000	/* for every server to show a change */
 
 enum {
 	OPT_CERT = 512,
@@ -38,6 +46,9 @@ enum {
 	OPT_TTL,
 	OPT_SERVER,
 	OPT_ZONE,
+	OPT_PUBLISH,
+	OPT_TSIG,
+	OPT_WAIT,
 };
 
 static const struct option tlsa_options[] = {
@@ -53,6 +64,9 @@ static const struct option tlsa_options[] = {
 	{ "ttl",	required_argument,	NULL, OPT_TTL },
 	{ "server",	required_argument,	NULL, OPT_SERVER },
 	{ "zone",	required_argument,	NULL, OPT_ZONE },
+	{ "publish",	no_argument,		NULL, OPT_PUBLISH },
+	{ "tsig",	required_argument,	NULL, OPT_TSIG },
+	{ "wait",	required_argument,	NULL, OPT_WAIT },
 	{ NULL,		0,			NULL, 0 },
 };
 
@@ -73,6 +87,9 @@ struct tlsa_args {
 	long			 ttl;
 	const char		*server;
 	const char		*zone;
+	int			 publish;
+	const char		*tsig;
+	int			 wait_ms;
 };
 
 static void
@@ -96,6 +113,7 @@ tlsa_parse(struct cli_options *opts, int argc, char **argv,
 	a->mtype = 1;
 	a->format = "zone";
 	a->ttl = -1;
+	a->wait_ms = TLSA_WAIT_MS;
 	while ((c = cli_getopt(argc, argv, tlsa_options, opts)) != -1) {
 		switch (c) {
 		case OPT_CERT:
@@ -140,6 +158,16 @@ tlsa_parse(struct cli_options *opts, int argc, char **argv,
 		case OPT_ZONE:
 			a->zone = cli_domain(optarg);
 			break;
+		case OPT_PUBLISH:
+			a->publish = 1;
+			break;
+		case OPT_TSIG:
+			a->tsig = optarg;
+			break;
+		case OPT_WAIT:
+			a->wait_ms = (int)cli_number("--wait", optarg, 0,
+			    3600) * 1000;
+			break;
 		default:
 			cli_usage_error("tlsa takes no argument %s", optarg);
 		}
@@ -154,6 +182,11 @@ tlsa_parse(struct cli_options *opts, int argc, char **argv,
 		    a->format);
 	if (a->nports == 0)
 		a->ports[a->nports++] = 25;
+	if (a->publish && a->tsig == NULL)
+		cli_usage_error("--publish wants --tsig FILE (the key for "
+		    "RFC 2136 updates)");
+	if (a->publish)
+		cli_check_probe_options(opts);
 }
 
 static json_t *
@@ -201,6 +234,106 @@ tlsa_print(const struct cli_options *opts, const struct tlsa_args *a,
 	free(text);
 }
 
+/* The records of set at one owner, as records to publish. */
+static size_t
+tlsa_records_at(const struct tlsagen_set *set, const char *owner,
+    struct tlsa_record *out)
+{
+	char	*o, *s;
+	size_t	 i, n = 0;
+
+	for (i = 0; i < set->n; i++) {
+		o = tlsagen_owner(set->v[i].host, set->v[i].port);
+		if (strcmp(o, owner) == 0) {
+			s = xprintf("%u %u %u %s", set->v[i].usage,
+			    set->v[i].selector, set->v[i].mtype,
+			    set->v[i].hex);
+			if (publish_record_parse(s, &out[n]) == 0)
+				n++;
+			free(s);
+		}
+		free(o);
+	}
+	return n;
+}
+
+/* Adds one owner's records, then waits until every server shows them. */
+static int
+tlsa_publish_owner(const struct cli_options *opts,
+    const struct tlsa_args *a, const struct tlsagen_set *set,
+    const char *owner)
+{
+	struct publish_check	 check;
+	struct publisher	*p;
+	struct tlsa_record	*recs;
+	char			*cause = NULL;
+	size_t			 n, i;
+	int			 rc = EXIT_USAGE, sent;
+
+	recs = xcalloc(set->n, sizeof *recs);
+	n = tlsa_records_at(set, owner, recs);
+	memset(&check, 0, sizeof check);
+	if ((p = cli_publish_open(opts, a->tsig, a->zone, owner, a->server,
+	    &cause)) == NULL)
+		goto out;
+	if ((sent = publish_add(p, owner, a->ttl < 0 ? 0 : (uint32_t)a->ttl,
+	    recs, n, &cause)) < 0)
+		goto out;
+	fprintf(stderr, "%s: %s\n", owner, sent ? "update accepted" :
+	    "already published, nothing to send");
+	switch (publish_wait(p, owner, recs, n, NULL, 0, a->wait_ms, &check,
+	    &cause)) {
+	case 0:
+		rc = EXIT_CLEAN;
+		break;
+	case 1:
+		rc = EXIT_FAILED;
+		break;
+	default:
+		goto out;
+	}
+	cli_publish_report(stderr, owner, &check);
+
+out:
+	if (cause != NULL) {
+		fprintf(stderr, "mxanchor: %s\n", cause);
+		free(cause);
+	}
+	publish_check_free(&check);
+	publish_free(p);
+	for (i = 0; i < n; i++)
+		tlsa_record_free(&recs[i]);
+	free(recs);
+	return rc;
+}
+
+/* --publish: every owner name of the set, in turn. */
+static int
+tlsa_publish(const struct cli_options *opts, const struct tlsa_args *a,
+    const struct tlsagen_set *set)
+{
+	char	*owner, *done = xstrdup(" "), *key, *more;
+	size_t	 i;
+	int	 rc = EXIT_CLEAN, one;
+
+	for (i = 0; i < set->n; i++) {
+		owner = tlsagen_owner(set->v[i].host, set->v[i].port);
+		key = xprintf(" %s ", owner);
+		if (strstr(done, key) == NULL) {
+			one = tlsa_publish_owner(opts, a, set, owner);
+			if (one > rc)
+				rc = one;
+			more = xprintf("%s%s ", done, owner);
+			free(done);
+			done = more;
+		}
+		free(key);
+		free(owner);
+	}
+	free(done);
+	return rc;
+}
+
 int
 cmd_tlsa(struct cli_options *opts, int argc, char **argv)
 {
@@ -234,7 +367,7 @@ cmd_tlsa(struct cli_options *opts, int argc, char **argv)
 	    (uint8_t)a.mtype, &cause) != 0)
 		goto out;
 	tlsa_print(opts, &a, &set);
-	rc = EXIT_CLEAN;
+	rc = a.publish ? tlsa_publish(opts, &a, &set) : EXIT_CLEAN;
 
 out:
 	if (cause != NULL) {

@@ -21,6 +21,8 @@ LAB_SCENARIOS=(
 	"domain=demo.test     mx=127.0.25.2 dnssec=on  tlsa=current sts=testing tlsrpt=on"
 	"domain=stale.test    mx=127.0.25.3 dnssec=on  tlsa=stale   sts=testing tlsrpt=on"
 	"domain=unsigned.test mx=127.0.25.4 dnssec=off tlsa=none    sts=testing tlsrpt=on"
+	"domain=roll.test     mx=127.0.25.41 dnssec=on tlsa=current sts=testing tlsrpt=on"
+	"domain=acme.test     mx=127.0.25.42 dnssec=on tlsa=current sts=testing tlsrpt=on"
 )
 
 # TTL of every record the scenarios publish.
