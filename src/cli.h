@@ -61,6 +61,8 @@ int	 cmd_check(struct cli_options *, int, char **);
 long	 cli_number(const char *option, const char *arg, long min, long max);
 int	 cmd_tlsa(struct cli_options *, int, char **);
 
+int	 cmd_rollover(struct cli_options *, int, char **);
+
 /* cli_publish.c: an RFC 2136 publisher from a TSIG key file. */
 struct publisher;
 struct publish_check;

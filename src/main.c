@@ -35,6 +35,11 @@ static const struct command commands[] = {
 	    "[--format zone|nsupdate|list]",
 	    "TLSA records from certificate, key or chain files (no network)",
 	    cmd_tlsa },
+	{ "rollover", "rollover DOMAIN [status|start|run|abort] "
+	    "[--key FILE]... [--tsig FILE]\n"
+	    "               [--switch-cmd CMD] [--wait]",
+	    "roll TLSA over to a new key, step by step, at safe times",
+	    cmd_rollover },
 };
 #define NCOMMANDS	(sizeof commands / sizeof commands[0])
 

@@ -33,6 +33,7 @@
 #include <sqlite3.h>
 
 #include "state.h"
+#include "state_int.h"
 #include "clock.h"
 #include "log.h"
 #include "xmalloc.h"
@@ -98,6 +99,37 @@ static const char *state_migrations[] = {
 	"CREATE INDEX events_domain_at ON events (domain_id, at);"
 	"PRAGMA application_id = 1836605806;"	/* STATE_APPLICATION_ID */
 	"PRAGMA user_version = 1;",
+	/* 1 -> 2: TLSA rollovers and renewal hook runs (state_tlsa.c). */
+	"CREATE TABLE tlsa_rollovers ("
+	"  id INTEGER PRIMARY KEY,"
+	"  domain_id INTEGER NOT NULL"
+	"    REFERENCES domains (id) ON DELETE CASCADE,"
+	"  owner TEXT NOT NULL,"
+	"  algorithm TEXT NOT NULL,"
+	"  current TEXT NOT NULL,"
+	"  next TEXT NOT NULL,"
+	"  phase TEXT NOT NULL,"
+	"  ttl INTEGER NOT NULL DEFAULT 0,"
+	"  created INTEGER NOT NULL,"
+	"  published INTEGER NOT NULL DEFAULT 0,"
+	"  visible INTEGER NOT NULL DEFAULT 0,"
+	"  switched INTEGER NOT NULL DEFAULT 0,"
+	"  removed INTEGER NOT NULL DEFAULT 0,"
+	"  note TEXT"
+	");"
+	"CREATE UNIQUE INDEX tlsa_rollovers_open ON tlsa_rollovers "
+	"  (domain_id, owner, algorithm) "
+	"  WHERE phase NOT IN ('done', 'aborted');"
+	"CREATE TABLE tlsa_hooks ("
+	"  id INTEGER PRIMARY KEY,"
+	"  domain_id INTEGER NOT NULL"
+	"    REFERENCES domains (id) ON DELETE CASCADE,"
+	"  at INTEGER NOT NULL,"
+	"  ok INTEGER NOT NULL,"
+	"  message TEXT NOT NULL"
+	");"
+	"CREATE INDEX tlsa_hooks_domain_at ON tlsa_hooks (domain_id, at);"
+	"PRAGMA user_version = 2;",
 };
 #define STATE_SCHEMA_VERSION \
 	((int)(sizeof state_migrations / sizeof state_migrations[0]))
@@ -1301,4 +1333,109 @@ state_event_list_free(struct state_event *list, size_t n)
 		free(list[i].message);
 	}
 	free(list);
+}
+
+/*
+ * What state.c lends to the rest of state/ (state_int.h): thin wrappers,
+ * so that the functions above keep their static contracts.
+ */
+sqlite3_stmt *
+state_int_stmt(struct state *s, char **cause, const char *sql,
+    const char *types, ...)
+{
+	sqlite3_stmt	*stmt;
+	va_list		 ap;
+
+	va_start(ap, types);
+	stmt = state_vstmt(s, cause, sql, types, ap);
+	va_end(ap);
+	return stmt;
+}
+
+int
+state_int_step(struct state *s, sqlite3_stmt *stmt, char **cause)
+{
+	return state_step(s, stmt, cause);
+}
+
+int
+state_int_run(struct state *s, char **cause, const char *sql,
+    const char *types, ...)
+{
+	sqlite3_stmt	*stmt;
+	va_list		 ap;
+	int		 rc;
+
+	va_start(ap, types);
+	stmt = state_vstmt(s, cause, sql, types, ap);
+	va_end(ap);
+	if (stmt == NULL)
+		return -1;
+	while ((rc = state_step(s, stmt, cause)) == 1)
+		/* nothing */;
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+char *
+state_int_column(sqlite3_stmt *stmt, int col)
+{
+	return state_column(stmt, col);
+}
+
+int
+state_int_begin(struct state *s, char **cause)
+{
+	return state_begin_write(s, cause);
+}
+
+int
+state_int_commit(struct state *s, char **cause)
+{
+	return state_commit(s, cause);
+}
+
+void
+state_int_rollback(struct state *s)
+{
+	state_rollback(s);
+}
+
+char *
+state_int_domain_name(const char *domain, char **cause)
+{
+	return state_domain_name(domain, cause);
+}
+
+int
+state_int_domain_id(struct state *s, const char *name, sqlite3_int64 *id,
+    char **cause)
+{
+	return state_domain_id(s, name, id, cause);
+}
+
+int
+state_int_domain_ensure(struct state *s, const char *name, time_t added,
+    sqlite3_int64 *id, char **cause)
+{
+	return state_domain_ensure(s, name, added, id, cause);
+}
+
+int
+state_int_event(struct state *s, sqlite3_int64 id, time_t when,
+    const char *kind, const char *message, char **cause)
+{
+	return state_event_insert(s, id, when, kind, message, cause);
+}
+
+int
+state_int_changes(struct state *s)
+{
+	return sqlite3_changes(s->db);
+}
+
+sqlite3_int64
+state_int_last_id(struct state *s)
+{
+	return sqlite3_last_insert_rowid(s->db);
 }

@@ -27,5 +27,5 @@ step_context_load(struct state *st, const char *domain,
 			ctx->testing_since = d.steps[i].changed;
 	}
 	state_domain_free(&d);
-	return 0;
+	return rollover_load(st, domain, ctx, cause);
 }

@@ -12,10 +12,19 @@
 
 #include <time.h>
 
+#include "rollover.h"
+
 struct state;
 
 struct step_context {
 	time_t	testing_since;	/* mta-sts step passing since; 0: unknown */
+
+	/* TLSA rollovers under way, and the last renewal hook run. */
+	struct rollover_view	rollovers[ROLLOVER_VIEW_MAX];
+	size_t			nrollovers;
+	time_t			hook_at;	/* 0: never ran */
+	int			hook_ok;
+	char			hook_message[512];
 };
 
 /* Fills ctx from the state (zeroes when the domain is new). */

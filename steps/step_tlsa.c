@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "context.h"
 #include "observe.h"
+#include "rollover.h"
 #include "step.h"
 #include "strbuf.h"
 #include "tlsa.h"
@@ -304,6 +306,7 @@ tlsa_evaluate(const struct observation *o, const struct step_context *ctx,
 		step_result_artifact(r, "TLSA records for the keys served now",
 		    "zone", records);
 	free(records);
+	rollover_report(o, ctx, o->taken, r);
 
 	if (earlier[STEP_DNSSEC].status == STEP_FAIL ||
 	    earlier[STEP_DNSSEC].status == STEP_PENDING) {

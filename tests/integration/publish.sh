@@ -17,6 +17,7 @@ trap 'rm -rf "$tmp"' EXIT
 net=(--resolver "$MXLAB_RESOLVER" --trust-anchor "$MXLAB_TRUST_ANCHOR"
     --ca-file "$MXLAB_CA_FILE" --timeout 3 --state "$tmp/state.db")
 lab_tlsa_set roll.test "3 1 1 $SERVED_311"
+lab_flush roll.test
 
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
     -out "$tmp/next.key" 2>/dev/null
