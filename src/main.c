@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "dns.h"
+#include "hook.h"
 #include "log.h"
 #include "state.h"
 #include "tui.h"
@@ -40,6 +41,14 @@ static const struct command commands[] = {
 	    "               [--switch-cmd CMD] [--wait]",
 	    "roll TLSA over to a new key, step by step, at safe times",
 	    cmd_rollover },
+	{ "hook", "hook DOMAIN --cert FILE... [--tsig FILE] "
+	    "[--postfix-config DIR]",
+	    "after an ACME renewal: publish, verify, reload, record",
+	    cmd_hook },
+	{ "hook-file", "hook-file certbot|dehydrated|acme.sh DOMAIN "
+	    "[hook options] [--out FILE]",
+	    "write the renewal hook script for an ACME client",
+	    cmd_hook_file },
 };
 #define NCOMMANDS	(sizeof commands / sizeof commands[0])
 

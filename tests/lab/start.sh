@@ -12,7 +12,7 @@ set -euo pipefail
 shopt -s extglob
 
 LAB_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-for lib in common scenarios pki knot unbound nginx postfix sshd; do
+for lib in common scenarios pki knot unbound nginx postfix sshd pebble; do
 	# shellcheck source=/dev/null
 	. "$LAB_HOME/lib/$lib.sh"
 done
@@ -67,7 +67,8 @@ lab_prepare_dir() {
 lab_check_ports_free() {
 	local line busy=
 	local -a wanted=("$LAB_AUTH_ADDR:53" "$LAB_RESOLVER_ADDR:53"
-		"$LAB_HTTPS_ADDR:443" "$LAB_SSH_ADDR:$LAB_SSH_PORT")
+		"$LAB_HTTPS_ADDR:443" "$LAB_SSH_ADDR:$LAB_SSH_PORT"
+		"$LAB_ACME_ADDR:$LAB_ACME_PORT")
 	for line in "${LAB_SCENARIOS[@]}"; do
 		scenario_load "$line"
 		wanted+=("$S_MX_ADDR:25")
@@ -125,6 +126,8 @@ lab_write_env() {
 	MXLAB_POSTFIX_CONFIG="$dir/postfix"
 	MXLAB_POSTFIX_CLIENT_CONFIG="$dir/postfix-client"
 	MXLAB_LOG_DIR="$dir/log"
+	MXLAB_ACME_DIRECTORY="https://$LAB_ACME_ADDR:$LAB_ACME_PORT/dir"
+	MXLAB_ACME_ROOTS="https://$LAB_ACME_ADDR:$LAB_ACME_MGMT_PORT/roots/0"
 	EOF
 	mv "$dir/env.tmp" "$dir/env"
 }
@@ -145,6 +148,7 @@ lab_generate() {
 	nginx_setup "$dir"
 	sshd_setup "$dir"
 	postfix_setup "$dir"
+	pebble_setup "$dir"
 }
 
 # Start every server, then wait for each; the waits overlap the start-ups.
@@ -155,11 +159,13 @@ lab_start_servers() {
 	nginx_start "$dir"
 	postfix_start "$dir"
 	sshd_start "$dir"
+	pebble_start "$dir"
 	knot_wait "$dir" knot "$LAB_AUTH_ADDR"
 	unbound_wait "$dir"
 	nginx_wait "$dir"
 	postfix_wait "$dir"
 	sshd_wait "$dir"
+	pebble_wait "$dir"
 }
 
 # On a failed start, stop whatever was started.

@@ -399,8 +399,8 @@ test_bad_files(void **state)
 	} bad[] = {
 		{ "", CREDFILE_ANY, "neither PEM nor" },
 		{ "hello, world\n", CREDFILE_ANY, "neither PEM nor" },
-		{ "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
-		    CREDFILE_ANY, "malformed" },
+		{ "-----BEGIN CERTIFICATE-----\nAAAA\n"
+		    "-----END CERTIFICATE-----\n", CREDFILE_ANY, "malformed" },
 		{ "-----BEGIN CERTIFICATE-----\n!!!\n", CREDFILE_ANY,
 		    "no PEM object" },
 	};
