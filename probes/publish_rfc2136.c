@@ -163,9 +163,8 @@ rfc2136_send(struct publisher *p, ldns_rr_list *pr, ldns_rr_list *up,
 
 	s = ldns_resolver_send_pkt(&answer, res, pkt);
 	rcode = answer != NULL ? ldns_pkt_get_rcode(answer) : 0;
-	log_debug("rfc2136 %s zone %s: %s, %s", r->server, p->zone,
-	    ldns_get_errorstr_by_id(s), answer != NULL ?
-	    ldns_pkt_rcode2str(rcode) : "no answer");
+	log_debug("rfc2136 %s zone %s: %s, rcode %d", r->server, p->zone,
+	    ldns_get_errorstr_by_id(s), answer != NULL ? (int)rcode : -1);
 	if (answer == NULL && s == LDNS_STATUS_CRYPTO_TSIG_BOGUS)
 		xasprintf(cause, "%s answered the update unsigned or signed "
 		    "with another secret than that of key %s: most likely it "
