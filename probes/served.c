@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "credfile.h"
 #include "dns.h"
 #include "parallel.h"
 #include "served.h"
@@ -123,4 +124,16 @@ served_failures(const struct served *s)
 			    s->v[i].addr, s->v[i].error != NULL ?
 			    s->v[i].error : smtp_outcome_name(s->v[i].outcome));
 	return strbuf_take(&b);
+}
+
+const char *
+served_algorithm(const struct served *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->v[i].outcome == SMTP_TLS_OK && s->v[i].leaf != NULL)
+			return credfile_algorithm(X509_get0_pubkey(
+			    s->v[i].leaf));
+	return NULL;
 }

@@ -30,6 +30,9 @@ void	 served_free(struct served *);
 size_t	 served_matching(const struct served *, uint8_t selector,
 	     uint8_t mtype, const char *hex, size_t *tested);
 
+/* "rsa", "ecdsa"... of the first leaf served, or NULL. */
+const char *served_algorithm(const struct served *);
+
 /* "a.b.c.d: why" for each address that did not complete; caller frees. */
 char	*served_failures(const struct served *);
 

@@ -102,13 +102,15 @@ tlsagen_has(const struct tlsagen_set *set, const char *host, int port,
 	return 0;
 }
 
-static void
-tlsagen_push(struct tlsagen_set *set, const struct cred *c,
-    const char *host, int port, uint8_t usage, uint8_t selector,
-    uint8_t mtype, const char *hex)
+void
+tlsagen_push(struct tlsagen_set *set, const char *host, int port,
+    uint8_t usage, uint8_t selector, uint8_t mtype, const char *hex,
+    const char *algorithm, const char *source)
 {
 	struct tlsagen_rr	*r;
 
+	if (tlsagen_has(set, host, port, usage, selector, mtype, hex))
+		return;
 	set->v = xreallocarray(set->v, set->n + 1, sizeof *set->v);
 	r = &set->v[set->n++];
 	r->host = xstrdup(host);
@@ -117,8 +119,8 @@ tlsagen_push(struct tlsagen_set *set, const struct cred *c,
 	r->selector = selector;
 	r->mtype = mtype;
 	r->hex = xstrdup(hex);
-	r->algorithm = credfile_algorithm(c->pub);
-	r->source = xstrdup(c->source);
+	r->algorithm = algorithm;
+	r->source = xstrdup(source);
 }
 
 int
@@ -134,13 +136,10 @@ tlsagen_add(struct tlsagen_set *set, const struct credfile_set *creds,
 		if (hex == NULL)
 			return -1;
 		for (h = 0; h < nhosts; h++) {
-			for (p = 0; p < nports; p++) {
-				if (tlsagen_has(set, hosts[h], ports[p], usage,
-				    selector, mtype, hex))
-					continue;
-				tlsagen_push(set, &creds->v[i], hosts[h],
-				    ports[p], usage, selector, mtype, hex);
-			}
+			for (p = 0; p < nports; p++)
+				tlsagen_push(set, hosts[h], ports[p], usage,
+				    selector, mtype, hex, credfile_algorithm(
+				    creds->v[i].pub), creds->v[i].source);
 		}
 		free(hex);
 	}

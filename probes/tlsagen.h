@@ -49,6 +49,13 @@ int	 tlsagen_add(struct tlsagen_set *, const struct credfile_set *,
 	     const char *const *hosts, size_t nhosts, const int *ports,
 	     size_t nports, uint8_t usage, uint8_t selector, uint8_t mtype,
 	     char **cause);
+/*
+ * Appends one record unless set has it; algorithm is a static string
+ * (credfile_algorithm()), source is copied.
+ */
+void	 tlsagen_push(struct tlsagen_set *, const char *host, int port,
+	     uint8_t usage, uint8_t selector, uint8_t mtype, const char *hex,
+	     const char *algorithm, const char *source);
 void	 tlsagen_set_free(struct tlsagen_set *);
 
 /* "_25._tcp.mx.example.net"; caller frees. */

@@ -38,6 +38,7 @@
 #include "state.h"
 #include "state_tlsa.h"
 #include "strbuf.h"
+#include "tlsa.h"
 #include "tlsagen.h"
 #include "xmalloc.h"
 
@@ -214,43 +215,97 @@ hook_reload_postfix(const char *dir)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
-/* After the reload: every address of every host serves the new key. */
+/*
+ * The renewed record (of the host, for port 25, usage 3) that a leaf
+ * matches, or NULL.  With two keys (RSA and ECDSA) the server picks one
+ * per client, so any of them will do.
+ */
+static const struct tlsagen_rr *
+hook_leaf_record(const struct hook_run *run, const char *host, X509 *leaf)
+{
+	const struct tlsagen_rr	*r;
+	char			*hex;
+	size_t			 i;
+	int			 same;
+
+	for (i = 0; leaf != NULL && i < run->set.n; i++) {
+		r = &run->set.v[i];
+		if (r->port != 25 || r->usage != 3 || strcmp(r->host, host) != 0)
+			continue;
+		hex = tlsa_cert_digest_hex(leaf, r->selector, r->mtype);
+		same = hex != NULL && strcmp(hex, r->hex) == 0;
+		free(hex);
+		if (same)
+			return r;
+	}
+	return NULL;
+}
+
+/* Probes host; returns the record every address serves, or NULL. */
+static const struct tlsagen_rr *
+hook_served_once(struct hook_run *run, const char *host, char **cause)
+{
+	const struct tlsagen_rr	*r = NULL, *one;
+	struct served		 s;
+	size_t			 i;
+
+	if (served_probe(&run->opts->probe, host, 25, &s, cause) != 0)
+		return NULL;
+	for (i = 0; i < s.n; i++) {
+		one = s.v[i].outcome == SMTP_TLS_OK ?
+		    hook_leaf_record(run, host, s.v[i].leaf) : NULL;
+		if (one == NULL) {
+			r = NULL;
+			break;
+		}
+		r = one;
+	}
+	served_free(&s);
+	return r;
+}
+
+/* After the reload: every address of every host serves a renewed key. */
 static void
 hook_verify_served(struct hook_run *run)
 {
 	const struct tlsagen_rr	*r;
-	struct served		 s;
+	const char		*host;
 	char			*cause = NULL;
-	size_t			 i, match = 0, tested = 0, try;
+	size_t			 i, j, try;
 
 	for (i = 0; i < run->set.n; i++) {
-		r = &run->set.v[i];
-		if (r->port != 25 || r->usage != 3)
+		host = run->set.v[i].host;
+		for (j = 0; j < i; j++)
+			if (strcmp(run->set.v[j].host, host) == 0)
+				break;
+		if (j < i)
 			continue;
+		/* Only DANE-EE records on port 25 say which key to expect. */
+		for (j = i; j < run->set.n; j++)
+			if (strcmp(run->set.v[j].host, host) == 0 &&
+			    run->set.v[j].port == 25 &&
+			    run->set.v[j].usage == 3)
+				break;
+		if (j == run->set.n)
+			continue;
+
 		/* New smtpd processes take the key; give them a moment. */
-		for (try = 0; try < HOOK_SERVED_TRIES; try++) {
-			if (served_probe(&run->opts->probe, r->host, 25, &s,
-			    &cause) != 0)
-				break;
-			match = served_matching(&s, r->selector, r->mtype,
-			    r->hex, &tested);
-			if (match == s.n && tested == s.n) {
-				served_free(&s);
-				break;
-			}
-			served_free(&s);
-			usleep(500 * 1000);
+		r = NULL;
+		for (try = 0; try < HOOK_SERVED_TRIES && r == NULL &&
+		    cause == NULL; try++) {
+			if ((r = hook_served_once(run, host, &cause)) == NULL)
+				usleep(500 * 1000);
 		}
 		if (cause != NULL) {
-			hook_fail(run, r->host, cause);
+			hook_fail(run, host, cause);
 			free(cause);
 			cause = NULL;
-		} else if (try == HOOK_SERVED_TRIES)
-			hook_fail(run, r->host, "Postfix does not serve the "
-			    "renewed key after the reload");
+		} else if (r == NULL)
+			hook_fail(run, host, "Postfix does not serve the "
+			    "renewed key on every address after the reload");
 		else
 			hook_say(run, "%s: serves the renewed %s key on every "
-			    "address", r->host, r->algorithm);
+			    "address", host, r->algorithm);
 	}
 }
 

@@ -410,6 +410,7 @@ roll_served(struct roll_run *run, const struct state_rollover *r,
     size_t *total, char **cause)
 {
 	struct served	 s;
+	const char	*alg;
 	char		 host[256], *hex;
 
 	if (rollover_owner_host(r->owner, host, sizeof host) == NULL) {
@@ -422,6 +423,20 @@ roll_served(struct roll_run *run, const struct state_rollover *r,
 	*match = served_matching(&s, t->selector, t->mtype, hex, tested);
 	*total = s.n;
 	free(hex);
+
+	/*
+	 * A server with two keys picks one per client, and this probe
+	 * cannot ask for the other: say so rather than wait forever.
+	 */
+	alg = served_algorithm(&s);
+	if (*match == 0 && alg != NULL && strcmp(alg, r->algorithm) != 0) {
+		xasprintf(cause, "%s sends its %s key to mxanchor's probe, so "
+		    "its %s key cannot be checked; verify it with another "
+		    "client (e.g. openssl s_client -sigalgs) before going on",
+		    host, alg, r->algorithm);
+		served_free(&s);
+		return -1;
+	}
 	served_free(&s);
 	return 0;
 }

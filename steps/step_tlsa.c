@@ -18,6 +18,7 @@
 #include "step.h"
 #include "strbuf.h"
 #include "tlsa.h"
+#include "tlsa_forms.h"
 #include "xmalloc.h"
 
 #define RFC_TLSA_SMTP	"RFC 7672 §3.1"
@@ -306,6 +307,7 @@ tlsa_evaluate(const struct observation *o, const struct step_context *ctx,
 		step_result_artifact(r, "TLSA records for the keys served now",
 		    "zone", records);
 	free(records);
+	tlsa_forms_artifacts(o, r);
 	rollover_report(o, ctx, o->taken, r);
 
 	if (earlier[STEP_DNSSEC].status == STEP_FAIL ||

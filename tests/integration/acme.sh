@@ -44,6 +44,9 @@ certbot_run() {
 	REQUESTS_CA_BUNDLE=$MXLAB_CA_FILE certbot "$@" --config-dir "$le/c" \
 	    --work-dir "$le/w" --logs-dir "$le/l" --non-interactive \
 	    >"$tmp/certbot.out" 2>&1
+	local status=$?
+	[[ $status == 0 ]] || tail -n 15 "$tmp/certbot.out" | sed 's/^/# /'
+	return "$status"
 }
 
 spki() {

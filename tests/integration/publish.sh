@@ -98,6 +98,16 @@ lab_flush roll.test
 "$mx" "${net[@]}" check roll.test --json >"$tmp/check.json"
 tap_is "$(jq -r '.steps[] | select(.id == "tlsa") | .status' \
     "$tmp/check.json")" pass "check: tlsa passes with current + next"
+artifact() {
+	jq -r --arg n "$1" '.steps[] | select(.id == "tlsa") | .artifacts[] |
+	    select(.name | startswith($n)) | .content' "$tmp/check.json"
+}
+tap_like "$(artifact "nsupdate script")" \
+    "zone roll.test.
+update add _25._tcp.mx.roll.test. 3600 IN TLSA 3 1 1 $SERVED_311" \
+    "check: an nsupdate script for the served key"
+tap_like "$(artifact "The same records")" "Data:           $SERVED_311" \
+    "check: the record for a provider's web form"
 
 lab_tlsa_set roll.test "3 1 1 $SERVED_311"
 tap_done

@@ -4,10 +4,13 @@
 # Debian's pebble ships no configuration or certificate: its HTTPS
 # certificate here is issued by the lab CA for 127.0.0.1, so an ACME
 # client trusts it with REQUESTS_CA_BUNDLE=DIR/ca/ca.crt.  Challenges are
-# not validated (PEBBLE_VA_ALWAYS_VALID=1) and come without random delays
-# (PEBBLE_VA_NOSLEEP=1); its DNS server, should it ever ask, is the lab's
-# resolver.  The certificates it issues chain to a root that changes at
-# every start: fetch it from https://127.0.0.1:15000/roots/0 if needed.
+# not validated (PEBBLE_VA_ALWAYS_VALID=1), come without random delays
+# (PEBBLE_VA_NOSLEEP=1), and no nonce is rejected on purpose
+# (PEBBLE_WFE_NONCEREJECT=0; by default 5% are, to exercise clients'
+# retries, and a renewal test must not depend on those).  Its DNS server,
+# should it ever ask, is the lab's resolver.  The certificates it issues
+# chain to a root that changes at every start: fetch it from
+# https://127.0.0.1:15000/roots/0 if needed.
 
 LAB_ACME_ADDR=127.0.0.1
 LAB_ACME_PORT=14000
@@ -47,7 +50,8 @@ pebble_setup() {
 
 pebble_start() {
 	local dir=$1
-	PEBBLE_VA_ALWAYS_VALID=1 PEBBLE_VA_NOSLEEP=1 lab_spawn "$dir" pebble \
+	PEBBLE_VA_ALWAYS_VALID=1 PEBBLE_VA_NOSLEEP=1 \
+		PEBBLE_WFE_NONCEREJECT=0 lab_spawn "$dir" pebble \
 		/usr/bin/pebble -config "$dir/pebble/pebble.json" \
 		-dnsserver "$LAB_RESOLVER_ADDR:53"
 }
