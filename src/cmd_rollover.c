@@ -161,11 +161,18 @@ roll_parse_option(int c, struct roll_args *a)
 	}
 }
 
+static int
+roll_is_action(const char *s)
+{
+	return strcmp(s, "status") == 0 || strcmp(s, "start") == 0 ||
+	    strcmp(s, "run") == 0 || strcmp(s, "abort") == 0;
+}
+
 static void
 roll_parse(struct cli_options *opts, int argc, char **argv,
     struct roll_args *a)
 {
-	int	c;
+	int	c, action_given = 0;
 
 	memset(a, 0, sizeof *a);
 	a->usage = 3;
@@ -179,14 +186,10 @@ roll_parse(struct cli_options *opts, int argc, char **argv,
 		}
 		if (a->domain == NULL)
 			a->domain = cli_domain(optarg);
-		else if (strcmp(a->action, "status") == 0 &&
-		    a->domain != NULL && optarg != NULL &&
-		    (strcmp(optarg, "status") == 0 ||
-		    strcmp(optarg, "start") == 0 ||
-		    strcmp(optarg, "run") == 0 ||
-		    strcmp(optarg, "abort") == 0))
+		else if (!action_given && roll_is_action(optarg)) {
 			a->action = optarg;
-		else
+			action_given = 1;
+		} else
 			cli_usage_error("rollover: unexpected %s", optarg);
 	}
 	if (a->domain == NULL)

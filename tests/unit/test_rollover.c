@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "context.h"
 #include "rollover.h"
@@ -238,6 +239,71 @@ test_state_roundtrip(void **state)
 	state_close(st);
 }
 
+/* Schema 1 as the first mxanchor wrote it (state.c, never edited). */
+static const char schema1[] =
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"INSERT INTO meta (key, value) VALUES ('application', 'mxanchor');"
+	"CREATE TABLE domains (id INTEGER PRIMARY KEY, name TEXT NOT NULL "
+	"  UNIQUE, cursor TEXT, added INTEGER NOT NULL, checked INTEGER NOT "
+	"  NULL DEFAULT 0);"
+	"CREATE TABLE steps (domain_id INTEGER NOT NULL REFERENCES domains "
+	"  (id) ON DELETE CASCADE, step TEXT NOT NULL, status TEXT NOT NULL, "
+	"  changed INTEGER NOT NULL, checked INTEGER NOT NULL, result TEXT, "
+	"  PRIMARY KEY (domain_id, step));"
+	"CREATE TABLE observations (domain_id INTEGER PRIMARY KEY REFERENCES "
+	"  domains (id) ON DELETE CASCADE, taken INTEGER NOT NULL, json TEXT "
+	"  NOT NULL);"
+	"CREATE TABLE events (id INTEGER PRIMARY KEY, domain_id INTEGER NOT "
+	"  NULL REFERENCES domains (id) ON DELETE CASCADE, at INTEGER NOT "
+	"  NULL, kind TEXT NOT NULL, message TEXT NOT NULL);"
+	"CREATE INDEX events_domain_at ON events (domain_id, at);"
+	"PRAGMA application_id = 1836605806;"
+	"PRAGMA user_version = 1;"
+	"INSERT INTO domains (name, added) VALUES ('old.example', 1);";
+
+/*
+ * A state file of schema 1: read-only it simply has no rollovers; opened
+ * for writing it gains the tables and keeps its domain.
+ */
+static void
+test_schema1_file(void **state)
+{
+	struct state_rollover	*list;
+	struct state_domain	 d;
+	struct state_hook	 hook;
+	struct state		*st;
+	sqlite3			*db;
+	char			*path, *cause = NULL;
+	size_t			 n;
+
+	path = xprintf("%s/v1.db", dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, schema1, NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+
+	if ((st = state_open(path, STATE_READ_ONLY, &cause)) == NULL)
+		fail_msg("%s", cause);
+	assert_int_equal(state_tlsa_rollovers(st, "old.example", 0, &list, &n,
+	    &cause), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(state_tlsa_hook_last(st, "old.example", &hook,
+	    &cause), 0);
+	state_close(st);
+
+	if ((st = state_open(path, 0, &cause)) == NULL)
+		fail_msg("%s", cause);
+	assert_int_equal(state_domain_get(st, "old.example", &d, &cause), 1);
+	state_domain_free(&d);
+	assert_int_equal(state_tlsa_hook_add(st, "old.example", T0, 1, "ok",
+	    &cause), 0);
+	assert_int_equal(state_tlsa_hook_last(st, "old.example", &hook,
+	    &cause), 1);
+	state_tlsa_hook_free(&hook);
+	state_close(st);
+	free(path);
+}
+
 static int
 setup(void **state)
 {
@@ -263,6 +329,7 @@ main(void)
 		cmocka_unit_test(test_owner_host),
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_state_roundtrip),
+		cmocka_unit_test(test_schema1_file),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
