@@ -13,6 +13,7 @@ PACKAGES=(
 	libssh2-1-dev libsqlite3-dev libjansson-dev zlib1g-dev
 	libcmocka-dev libgmime-3.0-dev
 	jq tmux sqlite3 locales
+	gnutls-bin hash-slinger	# danetool, tlsa: TLSA cross-checks
 )
 
 missing=()

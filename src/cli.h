@@ -13,6 +13,7 @@
 #define MXANCHOR_CLI_H
 
 #include <getopt.h>
+#include <stdio.h>
 
 #include "probe.h"
 
@@ -58,5 +59,20 @@ int	 cmd_check(struct cli_options *, int, char **);
 int	 cmd_lint(struct cli_options *, int, char **);
 int	 cmd_reports(struct cli_options *, int, char **);
 int	 cmd_enforce_override(struct cli_options *, int, char **);
+
+/* arg as a number in [min, max]; exits 2 naming option otherwise. */
+long	 cli_number(const char *option, const char *arg, long min, long max);
+int	 cmd_tlsa(struct cli_options *, int, char **);
+
+int	 cmd_rollover(struct cli_options *, int, char **);
+
+/* cli_publish.c: an RFC 2136 publisher from a TSIG key file. */
+struct publisher;
+struct publish_check;
+struct publisher *cli_publish_open(const struct cli_options *,
+	     const char *tsig_path, const char *zone, const char *name,
+	     const char *server, char **cause);
+void	 cli_publish_report(FILE *, const char *owner,
+	     const struct publish_check *);
 
 #endif

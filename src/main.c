@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "dns.h"
+#include "hook.h"
 #include "log.h"
 #include "state.h"
 #include "tui.h"
@@ -40,6 +41,25 @@ static const struct command commands[] = {
 	{ "enforce-override", "enforce-override DOMAIN --reason TEXT|--clear",
 	    "open the enforce gate against the evidence, saying why",
 	    cmd_enforce_override },
+	{ "tlsa", "tlsa --cert|--key|--pubkey FILE... [--host MX]... "
+	    "[--port N]...\n"
+	    "               [--usage U --selector S --mtype M] "
+	    "[--format zone|nsupdate|list]",
+	    "TLSA records from certificate, key or chain files (no network)",
+	    cmd_tlsa },
+	{ "rollover", "rollover DOMAIN [status|start|run|abort] "
+	    "[--key FILE]... [--tsig FILE]\n"
+	    "               [--switch-cmd CMD] [--wait]",
+	    "roll TLSA over to a new key, step by step, at safe times",
+	    cmd_rollover },
+	{ "hook", "hook DOMAIN --cert FILE... [--tsig FILE] "
+	    "[--postfix-config DIR]",
+	    "after an ACME renewal: publish, verify, reload, record",
+	    cmd_hook },
+	{ "hook-file", "hook-file certbot|dehydrated|acme.sh DOMAIN "
+	    "[hook options] [--out FILE]",
+	    "write the renewal hook script for an ACME client",
+	    cmd_hook_file },
 };
 #define NCOMMANDS	(sizeof commands / sizeof commands[0])
 

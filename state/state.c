@@ -103,6 +103,10 @@ static const char *state_migrations[] = {
 	/* 1 -> 2: MTA-STS history, enforce overrides, TLS-RPT reports. */
 	STATE_SCHEMA_STS_REPORTS
 	"PRAGMA user_version = 2;",
+
+	/* 2 -> 3: TLSA rollovers and renewal hook runs (state_tlsa.c). */
+	STATE_SCHEMA_TLSA
+	"PRAGMA user_version = 3;",
 };
 #define STATE_SCHEMA_VERSION \
 	((int)(sizeof state_migrations / sizeof state_migrations[0]))
@@ -1108,7 +1112,7 @@ state_set_cursor(struct state *s, const char *domain, const char *step_id,
 }
 
 /* Inside a write transaction: adds one event for domain id. */
-static int
+int
 state_event_insert(struct state *s, sqlite3_int64 id, time_t when,
     const char *kind, const char *message, char **cause)
 {

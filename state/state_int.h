@@ -35,6 +35,10 @@ int		 state_domain_id(struct state *, const char *name,
 		     sqlite3_int64 *id, char **cause);
 int		 state_domain_ensure(struct state *, const char *name,
 		     time_t added, sqlite3_int64 *id, char **cause);
+/* Inside a write: one event in the domain's timeline. */
+int		 state_event_insert(struct state *, sqlite3_int64 id,
+		     time_t when, const char *kind, const char *message,
+		     char **cause);
 
 /*
  * Schema 2: the MTA-STS policies seen published (one row per id and
@@ -100,5 +104,41 @@ int		 state_domain_ensure(struct state *, const char *name,
 	"  info TEXT"							\
 	");"								\
 	"CREATE INDEX tlsrpt_failures_policy ON tlsrpt_failures (policy);"
+
+/*
+ * Schema 3: TLSA rollovers (one row per owner name and key algorithm,
+ * with the times each phase was reached) and the runs of the renewal
+ * hook; see state_tlsa.c.
+ */
+#define STATE_SCHEMA_TLSA						\
+	"CREATE TABLE tlsa_rollovers ("					\
+	"  id INTEGER PRIMARY KEY,"					\
+	"  domain_id INTEGER NOT NULL"					\
+	"    REFERENCES domains (id) ON DELETE CASCADE,"		\
+	"  owner TEXT NOT NULL,"					\
+	"  algorithm TEXT NOT NULL,"					\
+	"  current TEXT NOT NULL,"					\
+	"  next TEXT NOT NULL,"						\
+	"  phase TEXT NOT NULL,"					\
+	"  ttl INTEGER NOT NULL DEFAULT 0,"				\
+	"  created INTEGER NOT NULL,"					\
+	"  published INTEGER NOT NULL DEFAULT 0,"			\
+	"  visible INTEGER NOT NULL DEFAULT 0,"				\
+	"  switched INTEGER NOT NULL DEFAULT 0,"			\
+	"  removed INTEGER NOT NULL DEFAULT 0,"				\
+	"  note TEXT"							\
+	");"								\
+	"CREATE UNIQUE INDEX tlsa_rollovers_open ON tlsa_rollovers "	\
+	"  (domain_id, owner, algorithm) "				\
+	"  WHERE phase NOT IN ('done', 'aborted');"			\
+	"CREATE TABLE tlsa_hooks ("					\
+	"  id INTEGER PRIMARY KEY,"					\
+	"  domain_id INTEGER NOT NULL"					\
+	"    REFERENCES domains (id) ON DELETE CASCADE,"		\
+	"  at INTEGER NOT NULL,"					\
+	"  ok INTEGER NOT NULL,"					\
+	"  message TEXT NOT NULL"					\
+	");"								\
+	"CREATE INDEX tlsa_hooks_domain_at ON tlsa_hooks (domain_id, at);"
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "clock.h"
 #include "context.h"
+#include "rollover.h"
 #include "report_summary.h"
 #include "state.h"
 #include "state_sts.h"
@@ -109,7 +110,7 @@ step_context_load(struct state *st, const char *domain,
 	if (step_context_override(st, domain, ctx, cause) != 0)
 		goto fail;
 	state_domain_free(&d);
-	return 0;
+	return rollover_load(st, domain, ctx, cause);
 
 fail:
 	state_domain_free(&d);

@@ -13,6 +13,8 @@
 
 #include <time.h>
 
+#include "rollover.h"
+
 struct state;
 
 #define STEP_GATE_DAYS		14	/* testing days before enforce */
@@ -68,6 +70,13 @@ struct step_context {
 	char		override_reason[256];
 
 	struct step_reports reports;
+
+	/* TLSA rollovers under way, and the last renewal hook run. */
+	struct rollover_view	rollovers[ROLLOVER_VIEW_MAX];
+	size_t			nrollovers;
+	time_t			hook_at;	/* 0: never ran */
+	int			hook_ok;
+	char			hook_message[512];
 };
 
 /* Fills ctx from the state (defaults when the domain is new). */

@@ -19,10 +19,13 @@
 #include "dane.h"
 #include "dane_report.h"
 #include "nscompare.h"
+#include "context.h"
 #include "observe.h"
+#include "rollover.h"
 #include "step.h"
 #include "strbuf.h"
 #include "tlsa.h"
+#include "tlsa_forms.h"
 #include "xmalloc.h"
 
 #define RFC_TLSA_SMTP	"RFC 7672 §3.1"
@@ -475,14 +478,19 @@ tlsa_evaluate(const struct observation *o, const struct step_context *ctx,
 {
 	char	*records;
 
+	/* A rollover under way or a failed renewal hook counts too. */
+	rollover_report(o, ctx, o->taken, r);
 	tlsa_judge(o, earlier, r);
 
 	/* Records to publish, unless what is published already works. */
+	if (r->status == STEP_PASS)
+		return;
 	records = tlsa_records_to_publish(o);
-	if (r->status != STEP_PASS && *records != '\0')
+	if (*records != '\0')
 		step_result_artifact(r, "TLSA records for the keys served now",
 		    "zone", records);
 	free(records);
+	tlsa_forms_artifacts(o, r);
 }
 
 const struct step step_tlsa = {

@@ -28,6 +28,8 @@ PACKAGES=(
 	util-linux      # unshare, mount
 	bsdutils        # script (shows postfix check messages)
 	coreutils
+	pebble          # ACME test server (renewal hooks)
+	certbot         # ACME client (renewal hooks)
 )
 
 die() { echo "deps.sh: $*" >&2; exit 1; }

@@ -13,7 +13,7 @@ shopt -s extglob
 
 LAB_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 for lib in common scenarios variants pki knot knot2 unbound nginx postfix \
-	sshd dovecot; do
+	sshd dovecot pebble; do
 	# shellcheck source=/dev/null
 	. "$LAB_HOME/lib/$lib.sh"
 done
@@ -70,7 +70,8 @@ lab_check_ports_free() {
 	local -a wanted=("$LAB_AUTH_ADDR:53" "$LAB_AUTH2_ADDR:53"
 		"$LAB_RESOLVER_ADDR:53"
 		"$LAB_HTTPS_ADDR:443" "$LAB_SSH_ADDR:$LAB_SSH_PORT"
-		"$LAB_IMAP_ADDR:143" "$LAB_IMAP_ADDR:993")
+		"$LAB_IMAP_ADDR:143" "$LAB_IMAP_ADDR:993"
+		"$LAB_ACME_ADDR:$LAB_ACME_PORT")
 	for line in "${LAB_SCENARIOS[@]}"; do
 		scenario_load "$line"
 		wanted+=("$S_MX_ADDR:25")
@@ -134,6 +135,8 @@ lab_write_env() {
 	MXLAB_IMAP_PASSWORD_FILE="$dir/dovecot/password"
 	MXLAB_IMAP_URL="imaps://$LAB_IMAP_ADDR/INBOX"
 	MXLAB_IMAP_REPORTS="$LAB_IMAP_DAYS"
+	MXLAB_ACME_DIRECTORY="https://$LAB_ACME_ADDR:$LAB_ACME_PORT/dir"
+	MXLAB_ACME_ROOTS="https://$LAB_ACME_ADDR:$LAB_ACME_MGMT_PORT/roots/0"
 	EOF
 	mv "$dir/env.tmp" "$dir/env"
 }
@@ -155,6 +158,7 @@ lab_generate() {
 	sshd_setup "$dir"
 	postfix_setup "$dir"
 	dovecot_setup "$dir"
+	pebble_setup "$dir"
 }
 
 # Start every server, then wait for each; the waits overlap the start-ups.
@@ -166,6 +170,7 @@ lab_start_servers() {
 	postfix_start "$dir"
 	sshd_start "$dir"
 	dovecot_start "$dir"
+	pebble_start "$dir"
 	knot_wait "$dir" knot "$LAB_AUTH_ADDR"
 	knot2_start_stale "$dir"
 	unbound_wait "$dir"
@@ -173,6 +178,7 @@ lab_start_servers() {
 	postfix_wait "$dir"
 	sshd_wait "$dir"
 	dovecot_wait "$dir"
+	pebble_wait "$dir"
 }
 
 # On a failed start, stop whatever was started.

@@ -228,6 +228,7 @@ test_migration_from_1(void **arg)
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE sts_policies;"
 	    "DROP TABLE enforce_overrides; DROP TABLE tlsrpt_failures;"
 	    "DROP TABLE tlsrpt_policies; DROP TABLE tlsrpt_reports;"
+	    "DROP TABLE tlsa_rollovers; DROP TABLE tlsa_hooks;"
 	    "PRAGMA user_version = 1;", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 

@@ -65,6 +65,8 @@ LAB_SCENARIOS=(
 	"domain=ta.test       mx=127.0.25.36 tlsa=ta chain=full sts=none tlsrpt=off"
 	"domain=tanochain.test mx=127.0.25.37 tlsa=ta chain=leaf sts=none tlsrpt=off"
 	"domain=split.test    mx=127.0.25.38 ns2=stale sts=none tlsrpt=off"
+	"domain=roll.test     mx=127.0.25.41 dnssec=on tlsa=current sts=testing tlsrpt=on"
+	"domain=acme.test     mx=127.0.25.42 dnssec=on tlsa=current sts=testing tlsrpt=on"
 )
 
 # Where an unreachable policy host points, and the name a wrong policy-host

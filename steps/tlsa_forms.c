@@ -1,0 +1,49 @@
+/*
+ * The tlsa step's records to publish in the two other forms operators
+ * need: an nsupdate/knsupdate script, and field by field for a DNS
+ * provider's web form.  The zone-file lines are step_tlsa.c's own.
+ */
+#include <stdlib.h>
+
+#include <openssl/x509.h>
+
+#include "credfile.h"
+#include "observe.h"
+#include "step.h"
+#include "tlsa.h"
+#include "tlsa_forms.h"
+#include "tlsagen.h"
+
+void
+tlsa_forms_artifacts(const struct observation *o, struct step_result *r)
+{
+	struct tlsagen_set	 set = { NULL, 0 };
+	const struct mx_host	*h;
+	X509			*leaf;
+	char			*hex, *text;
+	size_t			 i, j;
+
+	for (i = 0; i < o->nhosts; i++) {
+		h = &o->hosts[i];
+		for (j = 0; j < h->naddrs; j++) {
+			leaf = h->addrs[j].smtp.leaf;
+			if ((hex = tlsa_cert_digest_hex(leaf, 1, 1)) == NULL)
+				continue;
+			tlsagen_push(&set, h->name, 25, 3, 1, 1, hex,
+			    credfile_algorithm(X509_get0_pubkey(leaf)),
+			    h->addrs[j].addr);
+			free(hex);
+		}
+	}
+	if (set.n == 0)
+		return;
+	text = tlsagen_nsupdate(&set, -1, NULL, o->zone);
+	step_result_artifact(r, "nsupdate script for the keys served now",
+	    "text", text);
+	free(text);
+	text = tlsagen_list(&set);
+	step_result_artifact(r, "The same records for a provider's web form",
+	    "text", text);
+	free(text);
+	tlsagen_set_free(&set);
+}
