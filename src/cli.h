@@ -13,6 +13,8 @@
 #define MXANCHOR_CLI_H
 
 #include <getopt.h>
+#include <stddef.h>
+#include <time.h>
 
 #include "probe.h"
 
@@ -55,5 +57,26 @@ void	 cli_check_probe_options(const struct cli_options *);
 char	*cli_state_path(const struct cli_options *);
 
 int	 cmd_check(struct cli_options *, int, char **);
+
+/* check --all, --domains FILE, --jobs N, --prometheus FILE. */
+struct check_fleet_options {
+	int		 all;
+	const char	*domains_file;
+	int		 jobs;
+	const char	*prometheus;
+};
+
+struct check;
+struct fleet_summary;
+struct state;
+
+int	 cmd_check_fleet(struct cli_options *,
+	     const struct check_fleet_options *);
+/* Stores a check's verdicts and observation, as the wizard would. */
+int	 cli_record_check(struct state *, const struct check *,
+	     char **cause);
+/* Writes node_exporter textfile metrics atomically; prints errors. */
+int	 cli_write_prometheus(const char *path, const struct fleet_summary *,
+	     size_t n, time_t run_at, long long run_ms);
 
 #endif

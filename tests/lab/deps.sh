@@ -26,6 +26,8 @@ PACKAGES=(
 	util-linux      # unshare, mount
 	bsdutils        # script (shows postfix check messages)
 	coreutils
+	prometheus      # promtool: checks the --prometheus file
+	chromium        # renders the HTML report in tests
 )
 
 die() { echo "deps.sh: $*" >&2; exit 1; }
