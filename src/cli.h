@@ -57,6 +57,7 @@ void	 cli_check_probe_options(const struct cli_options *);
 char	*cli_state_path(const struct cli_options *);
 
 int	 cmd_check(struct cli_options *, int, char **);
+int	 cmd_report(struct cli_options *, int, char **);
 
 /* check --all, --domains FILE, --jobs N, --prometheus FILE. */
 struct check_fleet_options {

@@ -31,6 +31,8 @@ static const struct command commands[] = {
 	{ "check", "check DOMAIN [--json]",
 	    "run every step's probes and print the verdicts", cmd_check },
 	{ "help", "help", "this text", cmd_help },
+	{ "report", "report DOMAIN [--format md|html] [--output FILE]",
+	    "the rollout as a document, from the state", cmd_report },
 };
 #define NCOMMANDS	(sizeof commands / sizeof commands[0])
 
