@@ -36,6 +36,7 @@ struct command {
 	const char	*usage;		/* "check DOMAIN [--json]" */
 	const char	*summary;
 	int		(*run)(struct cli_options *, int argc, char **argv);
+	const char	*help;		/* its options, for COMMAND --help */
 };
 
 /*
@@ -58,6 +59,7 @@ char	*cli_state_path(const struct cli_options *);
 
 int	 cmd_check(struct cli_options *, int, char **);
 int	 cmd_report(struct cli_options *, int, char **);
+int	 cmd_inventory(struct cli_options *, int, char **);
 
 /* check --all, --domains FILE, --jobs N, --prometheus FILE. */
 struct check_fleet_options {

@@ -26,13 +26,81 @@
 
 static int	cmd_help(struct cli_options *, int, char **);
 
+static const char check_help[] =
+"Runs every step's probes against DOMAIN and prints the verdicts, the\n"
+"findings and what to publish; the result is stored in the state.\n"
+"\n"
+"  --all                 check every domain in the state, concurrently\n"
+"  --domains FILE        check the domains listed in FILE, one a line\n"
+"                        ('#' starts a comment), concurrently\n"
+"  --jobs N              domains checked at once (default 8, at most 256)\n"
+"  --prometheus FILE     write node_exporter textfile metrics to FILE,\n"
+"                        atomically (name it *.prom)\n"
+"  --json                print JSON instead of text\n"
+"\n"
+"With --all or --domains, one line per domain in the order they finish,\n"
+"then the totals.  Exit status: 0 when no step failed, 1 when one did, 2\n"
+"when a domain could not be checked (no answer from the resolver) or on\n"
+"a usage error.\n";
+
+static const char report_help[] =
+"Writes the rollout of DOMAIN as a document from the state (no network):\n"
+"each step's status, findings with their RFC sections, what to publish,\n"
+"the timeline of events and notes, and the TLS-RPT summary.\n"
+"\n"
+"  --format md|html      Markdown (default) or one self-contained HTML\n"
+"                        page with inline SVG charts\n"
+"  --output FILE         write to FILE atomically instead of stdout\n";
+
+static const char inventory_help[] =
+"Keeps the inventory the rollout starts from: which accounts (CA,\n"
+"registrar, DNS and identity providers...) recover through which mailbox,\n"
+"and whether the mailboxes that matter accept mail.  ACTION is one of:\n"
+"\n"
+"  show                  the recovery addresses and mailbox checks\n"
+"                        (the default; --json for JSON)\n"
+"  add-recovery ACCOUNT ADDRESS\n"
+"                        an account that recovers through ADDRESS\n"
+"  set-recovery ID       change what --account, --address, --kind,\n"
+"                        --third-party, --not-controlled, --note say\n"
+"  remove-recovery ID\n"
+"  confirm ID            record that the migration of ID is confirmed\n"
+"  check-mailboxes       ask the mail hosts of every recovery address,\n"
+"                        postmaster@DOMAIN and the TLS-RPT rua mailboxes\n"
+"                        whether they accept mail (RCPT TO; no message\n"
+"                        is ever sent)\n"
+"  note TEXT             add a note to the domain's timeline\n"
+"\n"
+"  --kind KIND           ca, registrar, dns, idp, hosting or other\n"
+"  --third-party yes|no  the mailbox is on someone else's mail service\n"
+"                        (guessed from the address when not given)\n"
+"  --not-controlled yes|no\n"
+"                        the address's domain is not the operator's\n"
+"                        (guessed from the domains in the state)\n"
+"  --note TEXT           a note on the recovery address\n"
+"  --user NAME           who does it (default: $MXANCHOR_USER, $SUDO_USER\n"
+"                        or the login name)\n"
+"\n"
+"Exit status of check-mailboxes: 0 when every mailbox accepts mail, 1\n"
+"when one refuses, 2 when one could not be asked.\n";
+
+static const char help_help[] =
+"Prints the usage of every command, or of COMMAND.\n";
+
 /* Every command; the wizard is what runs when none is named. */
 static const struct command commands[] = {
-	{ "check", "check DOMAIN [--json]",
-	    "run every step's probes and print the verdicts", cmd_check },
-	{ "help", "help", "this text", cmd_help },
+	{ "check", "check DOMAIN|--all|--domains FILE [--jobs N] "
+	    "[--prometheus FILE] [--json]",
+	    "run every step's probes and print the verdicts", cmd_check,
+	    check_help },
+	{ "help", "help [COMMAND]", "this text, or a command's options",
+	    cmd_help, help_help },
 	{ "report", "report DOMAIN [--format md|html] [--output FILE]",
-	    "the rollout as a document, from the state", cmd_report },
+	    "the rollout as a document, from the state", cmd_report,
+	    report_help },
+	{ "inventory", "inventory DOMAIN [ACTION ...]",
+	    "recovery addresses, mailbox checks and confirmations",
+	    cmd_inventory, inventory_help },
 };
 #define NCOMMANDS	(sizeof commands / sizeof commands[0])
 
@@ -98,10 +166,38 @@ usage(FILE *f)
 	fprintf(f, "\n%s", options_text);
 }
 
+/* The command main() runs, for --help after the command word. */
+static const struct command	*current_command;
+
+static void
+command_usage(FILE *f, const struct command *cmd)
+{
+	fprintf(f, "usage: mxanchor [options] %s\n       %s\n\n%s\n"
+	    "Global options go before or after the command; see "
+	    "'mxanchor --help'.\n", cmd->usage, cmd->summary,
+	    cmd->help != NULL ? cmd->help : "");
+}
+
+static const struct command *command_find(const char *);
+
 static int
 cmd_help(struct cli_options *opts, int argc, char **argv)
 {
-	usage(stdout);
+	const struct command	*cmd;
+	char			*name = NULL;
+
+	while (cli_getopt(argc, argv, NULL, opts) == 1) {
+		if (name != NULL)
+			cli_usage_error("help wants at most one COMMAND");
+		name = optarg;
+	}
+	if (name == NULL) {
+		usage(stdout);
+		return EXIT_CLEAN;
+	}
+	if ((cmd = command_find(name)) == NULL)
+		cli_usage_error("no such command: %s", name);
+	command_usage(stdout, cmd);
 	return EXIT_CLEAN;
 }
 
@@ -235,7 +331,10 @@ cli_global_option(int c, struct cli_options *opts)
 		clock_set(t);
 		break;
 	case 'h':
-		usage(stdout);
+		if (current_command != NULL)
+			command_usage(stdout, current_command);
+		else
+			usage(stdout);
 		exit(EXIT_CLEAN);
 	case 'V':
 		printf("mxanchor %s\n", MXANCHOR_VERSION);
@@ -339,6 +438,7 @@ main(int argc, char **argv)
 	if (cmd != NULL) {
 		first = optind - 1;
 		optind = 0;
+		current_command = cmd;
 		rc = cmd->run(&opts, argc - first, argv + first);
 	} else {
 		cli_check_probe_options(&opts);

@@ -33,6 +33,7 @@
 #include <sqlite3.h>
 
 #include "state.h"
+#include "state_int.h"
 #include "clock.h"
 #include "log.h"
 #include "xmalloc.h"
@@ -98,12 +99,44 @@ static const char *state_migrations[] = {
 	"CREATE INDEX events_domain_at ON events (domain_id, at);"
 	"PRAGMA application_id = 1836605806;"	/* STATE_APPLICATION_ID */
 	"PRAGMA user_version = 1;",
+	/*
+	 * 1 -> 2: the inventory (state/inventory.h): which accounts recover
+	 * through which mailbox, and whether mailboxes accept mail.
+	 */
+	"CREATE TABLE recovery ("
+	"  id INTEGER PRIMARY KEY,"
+	"  domain_id INTEGER NOT NULL"
+	"    REFERENCES domains (id) ON DELETE CASCADE,"
+	"  account TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  address TEXT NOT NULL,"
+	"  third_party INTEGER NOT NULL DEFAULT 0,"
+	"  not_controlled INTEGER NOT NULL DEFAULT 0,"
+	"  note TEXT,"
+	"  added INTEGER NOT NULL,"
+	"  added_by TEXT NOT NULL,"
+	"  confirmed INTEGER NOT NULL DEFAULT 0,"
+	"  confirmed_by TEXT,"
+	"  version INTEGER NOT NULL DEFAULT 1"
+	");"
+	"CREATE INDEX recovery_domain ON recovery (domain_id);"
+	"CREATE TABLE mailboxes ("
+	"  domain_id INTEGER NOT NULL"
+	"    REFERENCES domains (id) ON DELETE CASCADE,"
+	"  address TEXT NOT NULL,"
+	"  role TEXT NOT NULL,"
+	"  checked INTEGER NOT NULL,"
+	"  verdict TEXT NOT NULL,"
+	"  detail TEXT,"
+	"  PRIMARY KEY (domain_id, address)"
+	");"
+	"PRAGMA user_version = 2;",
 };
 #define STATE_SCHEMA_VERSION \
 	((int)(sizeof state_migrations / sizeof state_migrations[0]))
 
 /* Sets *cause (when the caller wants it) to a formatted message. */
-static void __attribute__((format(printf, 2, 3)))
+void __attribute__((format(printf, 2, 3)))
 state_cause(char **cause, const char *fmt, ...)
 {
 	va_list	 ap;
@@ -116,7 +149,7 @@ state_cause(char **cause, const char *fmt, ...)
 }
 
 /* Turns the connection's last error into a message for the operator. */
-static void
+void
 state_fail(struct state *s, char **cause, const char *what)
 {
 	int		 code, primary, os;
@@ -196,7 +229,7 @@ state_vstmt(struct state *s, char **cause, const char *sql,
 	return stmt;
 }
 
-static sqlite3_stmt *
+sqlite3_stmt *
 state_stmt(struct state *s, char **cause, const char *sql,
     const char *types, ...)
 {
@@ -210,7 +243,7 @@ state_stmt(struct state *s, char **cause, const char *sql,
 }
 
 /* Steps a statement: 1 for a row, 0 when done, -1 with *cause on error. */
-static int
+int
 state_step(struct state *s, sqlite3_stmt *stmt, char **cause)
 {
 	switch (sqlite3_step(stmt)) {
@@ -224,7 +257,7 @@ state_step(struct state *s, sqlite3_stmt *stmt, char **cause)
 }
 
 /* Runs one statement to the end, ignoring any rows. */
-static int
+int
 state_run(struct state *s, char **cause, const char *sql,
     const char *types, ...)
 {
@@ -269,7 +302,7 @@ state_int(struct state *s, const char *sql, sqlite3_int64 *out,
  * non-NULL value only when memory runs out, which like xmalloc we do not
  * survive.
  */
-static char *
+char *
 state_column(sqlite3_stmt *stmt, int col)
 {
 	const unsigned char	*text;
@@ -286,7 +319,7 @@ state_column(sqlite3_stmt *stmt, int col)
 	return xstrdup((const char *)text);
 }
 
-static void
+void
 state_rollback(struct state *s)
 {
 	if (sqlite3_get_autocommit(s->db))
@@ -296,7 +329,7 @@ state_rollback(struct state *s)
 }
 
 /* Starts a write transaction, waiting for other writers. */
-static int
+int
 state_begin_write(struct state *s, char **cause)
 {
 	if (s->read_only) {
@@ -307,7 +340,7 @@ state_begin_write(struct state *s, char **cause)
 }
 
 /* Commits, or rolls back and fails. */
-static int
+int
 state_commit(struct state *s, char **cause)
 {
 	if (state_run(s, cause, "COMMIT", "") != 0) {
@@ -318,7 +351,7 @@ state_commit(struct state *s, char **cause)
 }
 
 /* Lower-cases the name and strips one trailing dot; caller frees. */
-static char *
+char *
 state_domain_name(const char *domain, char **cause)
 {
 	char	*name;
@@ -348,7 +381,7 @@ state_domain_name(const char *domain, char **cause)
 }
 
 /* Finds a domain's id: 1 when found, 0 when not, -1 on error. */
-static int
+int
 state_domain_id(struct state *s, const char *name, sqlite3_int64 *id,
     char **cause)
 {
@@ -1102,7 +1135,7 @@ out:
 }
 
 /* Inside a write transaction: adds one event for domain id. */
-static int
+int
 state_event_insert(struct state *s, sqlite3_int64 id, time_t when,
     const char *kind, const char *message, char **cause)
 {
@@ -1331,4 +1364,10 @@ state_event_list_free(struct state_event *list, size_t n)
 		free(list[i].message);
 	}
 	free(list);
+}
+
+sqlite3 *
+state_db(struct state *s)
+{
+	return s->db;
 }
