@@ -365,6 +365,12 @@ state_mailbox_record(struct state *s, const char *domain,
 
 	if (inventory_begin(s, domain, &did, &name, cause) != 0)
 		return -1;
+	if (state_run(s, cause, "DELETE FROM mailboxes WHERE domain_id = ?",
+	    "i", did) != 0) {
+		state_rollback(s);
+		free(name);
+		return -1;
+	}
 	for (i = 0; i < n; i++) {
 		if (state_run(s, cause, "INSERT INTO mailboxes (domain_id, "
 		    "address, role, checked, verdict, detail) VALUES "

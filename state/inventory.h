@@ -71,7 +71,7 @@ int	state_recovery_list(struct state *, const char *domain,
 void	state_recovery_free(struct state_recovery *);
 void	state_recovery_list_free(struct state_recovery *, size_t);
 
-/* Replaces the results for these addresses, in one transaction. */
+/* Replaces the domain's mailbox results with these, in one transaction. */
 int	state_mailbox_record(struct state *, const char *domain,
 	    const struct state_mailbox *, size_t n, char **cause);
 /* By address. */
