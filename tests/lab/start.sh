@@ -12,7 +12,7 @@ set -euo pipefail
 shopt -s extglob
 
 LAB_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-for lib in common scenarios pki knot unbound nginx postfix sshd; do
+for lib in common scenarios pki knot unbound nginx postfix sshd fleet; do
 	# shellcheck source=/dev/null
 	. "$LAB_HOME/lib/$lib.sh"
 done
@@ -125,6 +125,7 @@ lab_write_env() {
 	MXLAB_POSTFIX_CONFIG="$dir/postfix"
 	MXLAB_POSTFIX_CLIENT_CONFIG="$dir/postfix-client"
 	MXLAB_LOG_DIR="$dir/log"
+	MXLAB_FLEET_FILE="$( (($(fleet_size) > 0)) && echo "$dir/fleet-domains.txt")"
 	EOF
 	mv "$dir/env.tmp" "$dir/env"
 }
@@ -140,6 +141,7 @@ lab_generate() {
 		scenario_load "$line"
 		scenario_setup "$dir" "$sts_id"
 	done
+	fleet_setup "$dir"
 	knot_setup "$dir" knot "$LAB_AUTH_ADDR"
 	unbound_write_conf "$dir" "$LAB_AUTH_ADDR"
 	nginx_setup "$dir"
@@ -176,6 +178,7 @@ main() {
 	[[ $(id -u) -eq 0 ]] ||
 		lab_die "must run as root (ports 25, 53, 443; sshd; /run/sshd)"
 	dir=$(realpath -m "${1:-$(lab_default_dir)}")
+	fleet_add_scenario
 	lab_check_dir_name "$dir"
 	lab_check_ancestors "$dir"
 	lab_check_wipeable "$dir"

@@ -79,6 +79,10 @@ nginx_write_conf() {
 			[[ $S_STS != none ]] || continue
 			nginx_policy_host "$dir" "$S_STS_HOST"
 		done
+		# More policy hosts (fleet.sh), when defined.
+		if declare -F lab_extra_https_hosts >/dev/null; then
+			lab_extra_https_hosts "$dir"
+		fi
 		echo "}"
 	} >"$ndir/nginx.conf"
 }
