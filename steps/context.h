@@ -16,6 +16,13 @@ struct state;
 
 struct step_context {
 	time_t	testing_since;	/* mta-sts step passing since; 0: unknown */
+
+	/* The inventory kept in the state (state/inventory.h). */
+	int	recovery_count;
+	int	recovery_unconfirmed;	/* migration not confirmed yet */
+	int	recovery_elsewhere;	/* third-party or not controlled */
+	int	mailboxes_checked;
+	int	mailboxes_refusing;	/* rejects or deferred */
 };
 
 /* Fills ctx from the state (zeroes when the domain is new). */

@@ -75,6 +75,14 @@ tap_like "$(jq -r '.mailboxes[] | select(.address == "someone@gmail.com") |
     .detail' <(inv good.test --json))" "does not exist" "and says why"
 tap_is "$(grep -c 'postfix/cleanup' "$MXLAB_LOG_DIR/postfix.log")" "$before" \
     "no message was ever queued (no DATA)"
+
+# The inventory step judges what was recorded.
+"$mx" "${lab[@]}" check good.test --json >"$tmp/check.json"
+tap_is "$(jq -r '.steps[0] | "\(.id) \(.status)"' "$tmp/check.json")" \
+    "inventory warn" "the inventory step warns about the inventory"
+tap_is "$(jq -r '[.steps[0].findings[].code] | join(" ")' "$tmp/check.json")" \
+    "inventory.recovery-elsewhere inventory.unconfirmed inventory.mailbox-refuses" \
+    "naming the third-party address, the unconfirmed ones, the refusals"
 inv good.test remove-recovery 2 >/dev/null
 inv good.test remove-recovery 4 >/dev/null
 inv good.test set-recovery 3 --address tlsrpt@stale.test >/dev/null
