@@ -18,9 +18,12 @@
 #include "context.h"
 #include "check.h"
 #include "clock.h"
+#include "dash.h"
+#include "inv.h"
 #include "log.h"
 #include "text.h"
 #include "theme.h"
+#include "timeline.h"
 #include "xmalloc.h"
 
 #define APP_RECORD_RETRY_MS	3000
@@ -69,9 +72,12 @@ app_free(struct app *app)
 	free(app->check_queued);
 	free(app->progress.what);
 	state_domain_list_free(app->domains, app->ndomains);
+	free(app->next);
 	app_domain_free(app->dom);
 	free(app->message);
 	free(app->confirm_remove);
+	inv_close(app);
+	timeline_close(app);
 	memset(app, 0, sizeof *app);
 }
 
@@ -160,6 +166,8 @@ app_list_load(struct app *app)
 	if (app->list_sel < app->ndomains)
 		selected = xstrdup(app->domains[app->list_sel].name);
 	state_domain_list_free(app->domains, app->ndomains);
+	free(app->next);
+	dash_sort(list, n, &app->next);
 	app->domains = list;
 	app->ndomains = n;
 	if (selected != NULL) {
@@ -383,6 +391,8 @@ app_domain_open(struct app *app, const char *name)
 void
 app_domain_close(struct app *app)
 {
+	inv_close(app);
+	timeline_close(app);
 	app_domain_free(app->dom);
 	app->dom = NULL;
 	app->screen = APP_LIST;

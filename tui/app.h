@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "next.h"
 #include "state.h"
 #include "step.h"
 #include "tui.h"
@@ -25,7 +26,12 @@ enum app_screen {
 	APP_LIST,
 	APP_DOMAIN,
 	APP_HELP,
+	APP_INVENTORY,
+	APP_TIMELINE,
 };
+
+struct inv_screen;
+struct timeline_screen;
 
 /* Returned by key handlers. */
 #define APP_KEY_HANDLED		0x1
@@ -89,8 +95,9 @@ struct app {
 	struct app_layout	 layout;
 	unsigned int		 frame;		/* spinner frame */
 
-	/* The domain list. */
+	/* The domain list, most urgent first (dash.h). */
 	struct state_domain	*domains;
+	struct next_action	*next;		/* by row */
 	size_t			 ndomains;
 	size_t			 list_sel;
 	size_t			 list_top;
@@ -126,6 +133,14 @@ struct app {
 	int			 prompting;
 	char			 input[256];
 	size_t			 input_len;
+
+	/* What else a prompt asks (prompt_ask()); NULL: a domain to add. */
+	const char		*prompt_label;
+	void			(*prompt_done)(struct app *, const char *);
+
+	/* The inventory and timeline screens of the open domain. */
+	struct inv_screen	*inv;
+	struct timeline_screen	*timeline;
 };
 
 void	app_init(struct app *, const struct tui_options *, struct state *);

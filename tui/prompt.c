@@ -1,8 +1,10 @@
 /*
  * A minimal line editor: printable ASCII, Backspace, Ctrl-U, Enter, Esc.
- * Domain names are ASCII (A-labels); anything else is refused as typed.
+ * Domain names and mail addresses are ASCII; anything else is refused as
+ * typed.
  */
 #include <curses.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "prompt.h"
@@ -14,10 +16,20 @@
 void
 prompt_begin(struct app *app)
 {
+	prompt_ask(app, NULL, NULL, NULL);
+}
+
+void
+prompt_ask(struct app *app, const char *label, const char *initial,
+    void (*done)(struct app *, const char *))
+{
 	app_message_clear(app);
 	app->prompting = 1;
-	app->input_len = 0;
-	app->input[0] = '\0';
+	app->prompt_label = label;
+	app->prompt_done = done;
+	snprintf(app->input, sizeof app->input, "%s",
+	    initial != NULL ? initial : "");
+	app->input_len = strlen(app->input);
 	app->dirty |= APP_DIRTY_STATUS;
 	curs_set(1);
 }
@@ -38,7 +50,7 @@ prompt_draw(struct app *app)
 
 	text_fill(l->status_y, 0, l->cols, theme_attr(THEME_NORMAL));
 	x = text_put(l->status_y, 0, l->cols, theme_attr(THEME_TITLE),
-	    PROMPT_LABEL, 0);
+	    app->prompt_label != NULL ? app->prompt_label : PROMPT_LABEL, 0);
 
 	/* Show the end of a long input. */
 	w = l->cols - x - 2;
@@ -54,6 +66,8 @@ prompt_draw(struct app *app)
 int
 prompt_key(struct app *app, int key)
 {
+	void	(*done)(struct app *, const char *);
+
 	switch (key) {
 	case 27:	/* Escape */
 	case 7:		/* Ctrl-G */
@@ -62,8 +76,12 @@ prompt_key(struct app *app, int key)
 	case '\n':
 	case '\r':
 	case KEY_ENTER:
+		done = app->prompt_done;
 		prompt_end(app);
-		app_domain_add(app, app->input);
+		if (done != NULL)
+			done(app, app->input);
+		else
+			app_domain_add(app, app->input);
 		break;
 	case KEY_BACKSPACE:
 	case 127:

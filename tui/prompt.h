@@ -1,8 +1,10 @@
 /*
- * The one-line input at the bottom of the domain list ("Add domain:").
+ * The one-line input at the bottom of the screen ("Add domain:", or what
+ * prompt_ask() asks).
  *
  * While app->prompting is set every key goes to prompt_key(); Enter hands
- * the text to app_domain_add(), Escape or Ctrl-G cancels.
+ * the text to app_domain_add() or to the prompt_ask() callback, Escape or
+ * Ctrl-G cancels.
  */
 #ifndef MXANCHOR_PROMPT_H
 #define MXANCHOR_PROMPT_H
@@ -10,6 +12,13 @@
 #include "app.h"
 
 void	prompt_begin(struct app *);
+/*
+ * Asks for one line with label (" Note: "), starting from initial (may be
+ * NULL); Enter hands the text to done, Escape cancels.  label must stay
+ * valid until then.
+ */
+void	prompt_ask(struct app *, const char *label, const char *initial,
+	    void (*done)(struct app *, const char *));
 void	prompt_draw(struct app *);
 int	prompt_key(struct app *, int key);
 

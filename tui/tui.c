@@ -29,10 +29,12 @@
 #include "app.h"
 #include "bars.h"
 #include "help.h"
+#include "inv.h"
 #include "list.h"
 #include "log.h"
 #include "prompt.h"
 #include "theme.h"
+#include "timeline.h"
 #include "tui.h"
 #include "view.h"
 #include "xmalloc.h"
@@ -236,6 +238,12 @@ tui_draw(struct app *app)
 		case APP_HELP:
 			help_draw(app);
 			break;
+		case APP_INVENTORY:
+			inv_draw(app);
+			break;
+		case APP_TIMELINE:
+			timeline_draw(app);
+			break;
 		}
 		/* Last, so the terminal cursor ends in the input. */
 		if (app->prompting)
@@ -294,6 +302,10 @@ tui_key(struct app *app, int key)
 		return view_key(app, key);
 	case APP_HELP:
 		return help_key(app, key);
+	case APP_INVENTORY:
+		return inv_key(app, key);
+	case APP_TIMELINE:
+		return timeline_key(app, key);
 	}
 	return APP_KEY_IGNORED;
 }

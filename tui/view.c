@@ -17,9 +17,11 @@
 #include "atomic.h"
 #include "bars.h"
 #include "clock.h"
+#include "inv.h"
 #include "strbuf.h"
 #include "text.h"
 #include "theme.h"
+#include "timeline.h"
 #include "view.h"
 #include "xmalloc.h"
 
@@ -29,6 +31,8 @@ static const struct bars_hint view_hints[] = {
 	{ "J/K", "scroll" },
 	{ "r", "re-check" },
 	{ "w", "write records" },
+	{ "i", "inventory" },
+	{ "t", "timeline" },
 	{ "h", "domains" },
 	{ "?", "help" },
 	{ "q", "quit" },
@@ -410,6 +414,12 @@ view_key(struct app *app, int key)
 		break;
 	case 'w':
 		view_write_artifacts(app);
+		break;
+	case 'i':
+		inv_open(app);
+		break;
+	case 't':
+		timeline_open(app);
 		break;
 	case 27:	/* Escape */
 	case KEY_LEFT:
