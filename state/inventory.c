@@ -211,8 +211,12 @@ state_recovery_update(struct state *s, const char *domain,
 		    r->id, user, r->account, r->kind, r->address, old);
 	else
 		message = xprintf("recovery #%lld changed by %s: %s (%s) "
-		    "recovers through %s", r->id, user, r->account, r->kind,
-		    r->address);
+		    "recovers through %s%s%s%s%s", r->id, user, r->account,
+		    r->kind, r->address, r->third_party ?
+		    ", a third-party mailbox" : "", r->not_controlled ?
+		    ", on a domain not under control" : "",
+		    r->note != NULL ? "; note: " : "",
+		    r->note != NULL ? r->note : "");
 	ret = inventory_finish(s, did, message, cause);
 	free(message);
 	goto out;

@@ -21,21 +21,12 @@ static const struct {
 	{ "J K PgUp PgDn", "scroll the detail (Space, b too)" },
 	{ "h Left Bksp Esc", "back to the steps, then to the domain list" },
 	{ "a", "add a domain (domain list)" },
-	{ "D", "remove a domain and its history, or an inventory address "
-	    "(asks first)" },
+	{ "D", "remove a domain or an inventory address (asks first)" },
 	{ "w", "write the step's records to mxanchor-DOMAIN-STEP.txt" },
-	{ "i", "the domain's inventory: which account recovers through "
-	    "which mailbox, and the last mailbox check" },
-	{ "t", "the domain's timeline: status changes, inventory changes, "
-	    "notes" },
-	{ "n", "add a note to the timeline; in the inventory, edit the "
-	    "selected address's note" },
-	{ "a e c", "inventory: add an address (account, address, kind), "
-	    "change its address, confirm its migration" },
-	{ "p x", "inventory: flag a third-party mailbox, a domain not "
-	    "under your control (3rd, ext)" },
-	{ "r", "check the domain again (runs in the background); reload "
-	    "the inventory or timeline" },
+	{ "i t", "the domain's inventory, the domain's timeline" },
+	{ "n", "add a note (timeline); edit a note (inventory)" },
+	{ "a e c p x", "inventory: add, address, confirm, 3rd party, ext" },
+	{ "r", "check again (background); reload inventory or timeline" },
 	{ "Ctrl-L", "redraw the screen" },
 	{ "?", "this help" },
 	{ "q", "quit; the rollout resumes where you left it" },

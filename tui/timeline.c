@@ -91,7 +91,7 @@ timeline_build(struct app *app, struct text_lines *tl, int width)
 		when[10] = ' ';
 		s = xprintf("%.16s  %-*s%s", when, TIMELINE_KIND_W - 1,
 		    ev->kind, ev->message);
-		text_wrap(tl, s, width, 0, TIMELINE_WHEN_W + TIMELINE_KIND_W,
+		text_wrap(tl, s, width, 0, TIMELINE_WHEN_W + TIMELINE_KIND_W - 1,
 		    strcmp(ev->kind, "note") == 0 ? theme_attr(THEME_INFO) : 0,
 		    0);
 		free(s);
