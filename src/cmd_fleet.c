@@ -20,6 +20,7 @@
 #include "fleet.h"
 #include "metrics.h"
 #include "observe.h"
+#include "overview.h"
 #include "state.h"
 #include "xmalloc.h"
 
@@ -176,7 +177,8 @@ fleet_domains(struct fleet_cli *f, const struct check_fleet_options *fo)
 	path = cli_state_path(f->opts);
 	st = state_open(path, STATE_READ_ONLY, &cause);
 	free(path);
-	if (st == NULL || state_domain_list(st, &list, &f->n, &cause) != 0) {
+	if (st == NULL || state_domain_overview(st, &list, &f->n,
+	    &cause) != 0) {
 		fprintf(stderr, "mxanchor: --all: %s\n", cause);
 		free(cause);
 		state_close(st);

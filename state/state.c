@@ -130,6 +130,9 @@ static const char *state_migrations[] = {
 	"  detail TEXT,"
 	"  PRIMARY KEY (domain_id, address)"
 	");"
+	/* The dashboard reads statuses without the long results. */
+	"CREATE INDEX steps_overview ON steps"
+	"  (domain_id, step, status, changed, checked);"
 	"PRAGMA user_version = 2;",
 };
 #define STATE_SCHEMA_VERSION \

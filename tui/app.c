@@ -21,6 +21,7 @@
 #include "dash.h"
 #include "inv.h"
 #include "log.h"
+#include "overview.h"
 #include "text.h"
 #include "theme.h"
 #include "timeline.h"
@@ -157,7 +158,7 @@ app_list_load(struct app *app)
 	size_t			 n = 0, i;
 	char			*cause = NULL, *selected = NULL;
 
-	if (state_domain_list(app->state, &list, &n, &cause) != 0) {
+	if (state_domain_overview(app->state, &list, &n, &cause) != 0) {
 		app_state_error(app, "cannot read the domain list", cause);
 		return;
 	}

@@ -317,11 +317,17 @@ tui_loop(struct app *app)
 	struct pollfd	pfd[3];
 	nfds_t		n;
 	char		buf[16];
-	int		key, timeout;
+	const char	*env;
+	int		key, timeout, once;
 
+	/* For bench/tui-start.sh: quit once the first screen is drawn. */
+	env = getenv("MXANCHOR_EXIT_AFTER_DRAW");
+	once = env != NULL && *env != '\0';
 	for (;;) {
 		app_tick(app);
 		tui_draw(app);
+		if (once)
+			return 0;
 
 		n = 0;
 		pfd[n].fd = STDIN_FILENO;
