@@ -146,6 +146,8 @@ fleet_domain_name(const char *in, const char **why)
 		} else
 			*why = "only letters, digits, '-', '_' and '.' allowed";
 	}
+	if (*why == NULL && label == 0)
+		*why = "empty label";
 	if (*why != NULL) {
 		free(name);
 		return NULL;
@@ -228,9 +230,7 @@ int
 fleet_read_domains(const char *path, char ***out, size_t *n, char **cause)
 {
 	FILE	*f;
-	char	 line[FLEET_LINE_MAX + 2], **names = NULL, *name;
-	size_t	 count = 0, cap = 0, lineno = 0, len;
-	int	 ret = -1;
+	int	 rc;
 
 	*out = NULL;
 	*n = 0;
@@ -238,6 +238,21 @@ fleet_read_domains(const char *path, char ***out, size_t *n, char **cause)
 		xasprintf(cause, "cannot read %s: %s", path, strerror(errno));
 		return -1;
 	}
+	rc = fleet_read_stream(f, path, out, n, cause);
+	fclose(f);
+	return rc;
+}
+
+int
+fleet_read_stream(FILE *f, const char *path, char ***out, size_t *n,
+    char **cause)
+{
+	char	 line[FLEET_LINE_MAX + 2], **names = NULL, *name;
+	size_t	 count = 0, cap = 0, lineno = 0, len;
+	int	 ret = -1;
+
+	*out = NULL;
+	*n = 0;
 	while (fgets(line, sizeof line, f) != NULL) {
 		lineno++;
 		len = strlen(line);
@@ -274,7 +289,6 @@ fleet_read_domains(const char *path, char ***out, size_t *n, char **cause)
 
 out:
 	fleet_domains_free(names, count);
-	fclose(f);
 	return ret;
 }
 

@@ -14,6 +14,7 @@
 #define MXANCHOR_FLEET_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "check.h"
@@ -52,6 +53,9 @@ void	fleet_summary_free(struct fleet_summary *);
  */
 #define FLEET_FILE_MAX		1000000
 int	fleet_read_domains(const char *path, char ***out, size_t *n,
+	    char **cause);
+/* The same, from an open stream; path names it in messages. */
+int	fleet_read_stream(FILE *, const char *path, char ***out, size_t *n,
 	    char **cause);
 /* Lower-cased, without the final dot; NULL (and *why) when malformed. */
 char	*fleet_domain_name(const char *, const char **why);
