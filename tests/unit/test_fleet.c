@@ -205,6 +205,40 @@ test_report_escaping(void **arg)
 	report_free(&r);
 }
 
+/* The TLS-RPT chart once a summary has days (none is faked today). */
+static void
+test_report_tlsrpt_chart(void **arg)
+{
+	struct report	 r;
+	char		*html, *md, *p;
+	int		 bars = 0;
+
+	hostile_report(&r);
+	r.tlsrpt.available = 1;
+	r.tlsrpt.nreports = 3;
+	r.tlsrpt.ndays = 2;
+	r.tlsrpt.days = xcalloc(2, sizeof *r.tlsrpt.days);
+	r.tlsrpt.days[0].day = 1799971200;
+	r.tlsrpt.days[0].success = 90;
+	r.tlsrpt.days[0].failure = 10;
+	r.tlsrpt.days[1].day = 1800057600;
+	r.tlsrpt.days[1].success = 40;
+
+	html = report_html(&r);
+	assert_non_null(strstr(html, "<svg id=\"tlsrpt-chart\""));
+	assert_null(strstr(html, "tlsrpt-none"));
+	for (p = strstr(html, "tlsrpt-chart"); p != NULL &&
+	    (p = strstr(p, "<rect ")) != NULL; p++)
+		bars++;
+	assert_int_equal(bars, 4);
+	assert_non_null(strstr(html, "2027-01-15: 10 failed"));
+	md = report_markdown(&r);
+	assert_non_null(strstr(md, "| 2027-01-15 | 90 | 10 |"));
+	free(md);
+	free(html);
+	report_free(&r);
+}
+
 int
 main(void)
 {
@@ -213,6 +247,7 @@ main(void)
 		cmocka_unit_test(test_metrics),
 		cmocka_unit_test(test_next_action),
 		cmocka_unit_test(test_report_escaping),
+		cmocka_unit_test(test_report_tlsrpt_chart),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
