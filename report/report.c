@@ -83,6 +83,10 @@ report_load(struct state *st, const char *domain, struct report *r,
 	    cause) != 0)
 		goto fail;
 	report_reverse_events(r);
+	if (state_recovery_list(st, domain, &r->recovery, &r->nrecovery,
+	    cause) != 0 || state_mailbox_list(st, domain, &r->mailboxes,
+	    &r->nmailboxes, cause) != 0)
+		goto fail;
 	if (tlsrpt_summary_load(st, domain, &r->tlsrpt, cause) != 0)
 		goto fail;
 	return 0;
@@ -100,6 +104,8 @@ report_free(struct report *r)
 	for (i = 0; i < STEP_COUNT; i++)
 		step_result_free(&r->steps[i].result);
 	state_event_list_free(r->events, r->nevents);
+	state_recovery_list_free(r->recovery, r->nrecovery);
+	state_mailbox_list_free(r->mailboxes, r->nmailboxes);
 	tlsrpt_summary_free(&r->tlsrpt);
 	free(r->domain);
 	memset(r, 0, sizeof *r);

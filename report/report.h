@@ -1,7 +1,9 @@
 /*
  * A domain's rollout as a document for an auditor or a change board:
  * each step's status with its findings and RFC references, what remains
- * to publish, the timeline of events and notes, and the TLS-RPT summary.
+ * to publish, the inventory of recovery addresses with who confirmed
+ * what and when, the timeline of events and notes, and the TLS-RPT
+ * summary.
  *
  * report_load() reads everything from the state (no network); the
  * renderers turn a loaded report into Markdown or into one self-contained
@@ -15,6 +17,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "inventory.h"
 #include "state.h"
 #include "step.h"
 #include "tlsrpt_summary.h"
@@ -34,6 +37,10 @@ struct report {
 	struct report_step	 steps[STEP_COUNT];
 	struct state_event	*events;	/* oldest first */
 	size_t			 nevents;
+	struct state_recovery	*recovery;	/* the inventory */
+	size_t			 nrecovery;
+	struct state_mailbox	*mailboxes;
+	size_t			 nmailboxes;
 	struct tlsrpt_summary	 tlsrpt;
 };
 

@@ -267,6 +267,71 @@ html_steps(struct strbuf *b, const struct report *r)
 }
 
 static void
+html_recovery(struct strbuf *b, const struct state_recovery *rec)
+{
+	strbuf_printf(b, "<tr><td>%lld</td><td>", rec->id);
+	html_text(b, rec->account);
+	strbuf_printf(b, "</td><td>");
+	html_text(b, rec->kind);
+	strbuf_printf(b, "</td><td>");
+	html_text(b, rec->address);
+	strbuf_printf(b, "</td><td class=\"%s\">%s%s%s</td><td>",
+	    rec->third_party || rec->not_controlled ? "warn" : "pass",
+	    rec->third_party ? "third-party mailbox" : "",
+	    rec->third_party && rec->not_controlled ? ", " : "",
+	    rec->not_controlled ? "domain not under control" : "");
+	if (rec->confirmed != 0) {
+		html_time(b, rec->confirmed);
+		strbuf_printf(b, " by ");
+		html_text(b, rec->confirmed_by != NULL ? rec->confirmed_by :
+		    "");
+	} else
+		strbuf_printf(b, "not confirmed");
+	strbuf_printf(b, "</td></tr>\n");
+}
+
+static void
+html_inventory(struct strbuf *b, const struct report *r)
+{
+	size_t	i;
+
+	strbuf_printf(b, "<h2>Inventory</h2>\n");
+	if (r->nrecovery == 0)
+		strbuf_printf(b, "<p>No recovery addresses recorded.</p>\n");
+	else
+		strbuf_printf(b, "<table id=\"recovery\"><tr><th>#</th>"
+		    "<th>Account</th><th>Kind</th><th>Recovery address</th>"
+		    "<th>Flags</th><th>Migration confirmed</th></tr>\n");
+	for (i = 0; i < r->nrecovery; i++)
+		html_recovery(b, &r->recovery[i]);
+	if (r->nrecovery > 0)
+		strbuf_printf(b, "</table>\n");
+	if (r->nmailboxes == 0)
+		return;
+	strbuf_printf(b, "<p>Mailboxes, checked ");
+	html_time(b, r->mailboxes[0].checked);
+	strbuf_printf(b, ":</p>\n<ul id=\"mailboxes\">\n");
+	for (i = 0; i < r->nmailboxes; i++) {
+		strbuf_printf(b, "<li><span class=\"%s\">%s</span> ",
+		    strcmp(r->mailboxes[i].verdict, "accepts") == 0 ? "pass" :
+		    "fail", strcmp(r->mailboxes[i].verdict, "accepts") == 0 ?
+		    "accepts" : strcmp(r->mailboxes[i].verdict, "rejects") ==
+		    0 ? "rejects" : strcmp(r->mailboxes[i].verdict,
+		    "deferred") == 0 ? "deferred" : "untested");
+		html_text(b, r->mailboxes[i].address);
+		strbuf_printf(b, " (");
+		html_text(b, r->mailboxes[i].role);
+		strbuf_printf(b, ")");
+		if (r->mailboxes[i].detail != NULL) {
+			strbuf_printf(b, ": ");
+			html_text(b, r->mailboxes[i].detail);
+		}
+		strbuf_printf(b, "</li>\n");
+	}
+	strbuf_printf(b, "</ul>\n");
+}
+
+static void
 html_timeline(struct strbuf *b, const struct report *r)
 {
 	size_t	i;
@@ -371,6 +436,7 @@ report_html(const struct report *r)
 	html_summary_table(&b, r);
 	html_status_chart(&b, r);
 	html_steps(&b, r);
+	html_inventory(&b, r);
 	html_timeline(&b, r);
 	html_tlsrpt(&b, r);
 	strbuf_printf(&b, "</body></html>\n");

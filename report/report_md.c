@@ -165,6 +165,66 @@ md_steps(struct strbuf *b, const struct report *r)
 }
 
 static void
+md_recovery(struct strbuf *b, const struct state_recovery *rec)
+{
+	strbuf_printf(b, "| %lld | ", rec->id);
+	md_text(b, rec->account);
+	strbuf_printf(b, " | ");
+	md_text(b, rec->kind);
+	strbuf_printf(b, " | ");
+	md_text(b, rec->address);
+	strbuf_printf(b, " | %s%s%s | ", rec->third_party ? "third-party "
+	    "mailbox" : "", rec->third_party && rec->not_controlled ? ", " :
+	    "", rec->not_controlled ? "domain not under control" : "");
+	if (rec->confirmed != 0) {
+		md_time(b, rec->confirmed);
+		strbuf_printf(b, " by ");
+		md_text(b, rec->confirmed_by != NULL ? rec->confirmed_by : "");
+	} else
+		strbuf_printf(b, "not confirmed");
+	strbuf_printf(b, " |\n");
+}
+
+static void
+md_inventory(struct strbuf *b, const struct report *r)
+{
+	size_t	i;
+
+	strbuf_printf(b, "## Inventory\n\n");
+	if (r->nrecovery == 0)
+		strbuf_printf(b, "No recovery addresses recorded.\n\n");
+	else
+		strbuf_printf(b, "| # | Account | Kind | Recovery address | "
+		    "Flags | Migration confirmed |\n"
+		    "|---|---------|------|------------------|-------|"
+		    "---------------------|\n");
+	for (i = 0; i < r->nrecovery; i++)
+		md_recovery(b, &r->recovery[i]);
+	if (r->nrecovery > 0)
+		strbuf_printf(b, "\n");
+	if (r->nmailboxes == 0)
+		return;
+	strbuf_printf(b, "Mailboxes, checked ");
+	md_time(b, r->mailboxes[0].checked);
+	strbuf_printf(b, ":\n\n");
+	for (i = 0; i < r->nmailboxes; i++) {
+		strbuf_printf(b, "- **");
+		md_text(b, r->mailboxes[i].verdict);
+		strbuf_printf(b, "** ");
+		md_text(b, r->mailboxes[i].address);
+		strbuf_printf(b, " (");
+		md_text(b, r->mailboxes[i].role);
+		strbuf_printf(b, ")");
+		if (r->mailboxes[i].detail != NULL) {
+			strbuf_printf(b, ": ");
+			md_text(b, r->mailboxes[i].detail);
+		}
+		strbuf_printf(b, "\n");
+	}
+	strbuf_printf(b, "\n");
+}
+
+static void
 md_timeline(struct strbuf *b, const struct report *r)
 {
 	size_t	i;
@@ -227,6 +287,7 @@ report_markdown(const struct report *r)
 	strbuf_printf(&b, ".\n\n");
 	md_summary_table(&b, r);
 	md_steps(&b, r);
+	md_inventory(&b, r);
 	md_timeline(&b, r);
 	md_tlsrpt(&b, r);
 	return strbuf_take(&b);

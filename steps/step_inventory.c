@@ -21,7 +21,11 @@ static const char inventory_help[] =
     "this step protects exactly these hosts: a host missing here is a "
     "host left unprotected.  If a host cannot be reached from where "
     "mxanchor runs (port 25 is often blocked on home and cloud "
-    "networks), run it from a host that can.";
+    "networks), run it from a host that can.  Then list the accounts "
+    "that recover through mail (press i): the certificate authority, the "
+    "registrar, the DNS and identity providers.  A recovery address on "
+    "someone else's mail service or domain is not protected by this "
+    "rollout: move it here and confirm the move.";
 
 /* "mx.example.net (preference 10): 192.0.2.1 [tls]" lines. */
 static char *

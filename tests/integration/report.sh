@@ -32,6 +32,12 @@ sqlite3 "$tmp/state.db" "insert into events (domain_id, at, kind, message)
     select id, $(date +%s), 'note', '${evil//\'/\'\'}' from domains
     where name = 'stale.test'"
 
+# The inventory: one address confirmed by a named operator.
+"$mx" "${lab[@]}" inventory stale.test add-recovery "ACME <account>" \
+    postmaster@stale.test --kind ca >/dev/null
+MXANCHOR_USER=carol "$mx" "${lab[@]}" inventory stale.test confirm 1 \
+    >/dev/null
+
 # Markdown.
 "$mx" "${lab[@]}" --now "$later" report stale.test \
     >"$tmp/r.md" 2>"$tmp/err"
@@ -49,6 +55,11 @@ tap_is "$(grep -c '| status |' "$tmp/r.md")" "$nsteps" \
     "md: the timeline has each step's first status (no change since)"
 tap_like "$(cat "$tmp/r.md")" "No TLS-RPT reports are stored for stale.test" \
     "md: says plainly that there is no TLS-RPT data"
+tap_like "$(grep '^| 1 | ' "$tmp/r.md")" \
+    '| 1 | ACME \<account\> | ca | postmaster@stale.test |  | ' \
+    "md: the inventory lists the recovery address"
+tap_like "$(grep '^| 1 | ' "$tmp/r.md")" " by carol |" \
+    "md: with who confirmed its migration"
 
 # HTML to a file, atomically; unknown domains and formats are errors.
 "$mx" "${lab[@]}" --now "$later" report stale.test \
@@ -103,6 +114,9 @@ tap_is "$(grep -o '<rect class="seg"' "$tmp/dom.html" | wc -l)" "$nsteps" \
     "chromium: one segment per step (no status changed)"
 tap_like "$(cat "$tmp/dom.html")" 'id="tlsrpt-none"' \
     "chromium: the TLS-RPT section says no reports are stored"
+tap_like "$(sed -n '/<table id="recovery">/,/<\/table>/p' "$tmp/dom.html")" \
+    '<td>ACME &lt;account&gt;</td><td>ca</td><td>postmaster@stale.test</td>' \
+    "chromium: the inventory table, escaped"
 
 # A screenshot, to look at by hand when this fails.
 timeout 60 chromium --headless --no-sandbox --disable-gpu --disable-quic \
