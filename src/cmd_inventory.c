@@ -16,18 +16,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <jansson.h>
 
 #include "cli.h"
 #include "clock.h"
-#include "dns.h"
 #include "inventory.h"
 #include "mailbox.h"
 #include "recovery.h"
 #include "state.h"
-#include "tlsrpt.h"
 #include "xmalloc.h"
 
 #define INV_MAX_ARGS	4
@@ -435,63 +432,6 @@ inv_show(struct inv *v)
 	return EXIT_CLEAN;
 }
 
-/* Adds address with role, merging the roles of an address seen before. */
-static void
-inv_mailbox_add(struct mailbox_check **v, char ***roles, size_t *n,
-    const char *address, const char *role)
-{
-	char	*old;
-	size_t	 i;
-
-	for (i = 0; i < *n; i++) {
-		if (strcasecmp((*v)[i].address, address) != 0)
-			continue;
-		if (strstr((*roles)[i], role) == NULL) {
-			old = (*roles)[i];
-			(*roles)[i] = xprintf("%s,%s", old, role);
-			free(old);
-		}
-		return;
-	}
-	*v = xreallocarray(*v, *n + 1, sizeof **v);
-	*roles = xreallocarray(*roles, *n + 1, sizeof **roles);
-	memset(&(*v)[*n], 0, sizeof **v);
-	(*v)[*n].address = xstrdup(address);
-	(*roles)[*n] = xstrdup(role);
-	(*n)++;
-}
-
-/* The mailto: addresses of the TLS-RPT record, as DNS has it now. */
-static void
-inv_rua(struct inv *v, struct mailbox_check **m, char ***roles, size_t *n)
-{
-	struct dns_answer	*txt;
-	struct tlsrpt_txt	 rpt;
-	struct findings		 ignored = { NULL, 0, 0 };
-	char			*name, **records, *address;
-	size_t			 nrec, i;
-
-	name = xprintf("_smtp._tls.%s", v->domain);
-	txt = dns_lookup(&v->opts->probe, name, LDNS_RR_TYPE_TXT);
-	free(name);
-	records = dns_answer_txt(txt, &nrec);
-	memset(&rpt, 0, sizeof rpt);
-	if (tlsrpt_txt_select(records, nrec, &rpt, &ignored) == 0) {
-		for (i = 0; i < rpt.nrua; i++) {
-			if (strncasecmp(rpt.rua[i], "mailto:", 7) != 0)
-				continue;
-			address = xstrndup(rpt.rua[i] + 7,
-			    strcspn(rpt.rua[i] + 7, "?!"));
-			inv_mailbox_add(m, roles, n, address, "rua");
-			free(address);
-		}
-	}
-	tlsrpt_txt_free(&rpt);
-	findings_free(&ignored);
-	dns_strv_free(records, nrec);
-	dns_answer_free(txt);
-}
-
 /* Exit code: 1 when a mailbox refuses, 2 when one could not be asked. */
 static int
 inv_mailbox_verdicts(const struct mailbox_check *m, char **roles, size_t n)
@@ -519,9 +459,9 @@ inv_check_mailboxes(struct inv *v)
 {
 	struct state_recovery	*r = NULL;
 	struct state_mailbox	*rec;
-	struct mailbox_check	*m = NULL;
-	char			**roles = NULL, *cause = NULL, *pm;
-	size_t			 nr = 0, n = 0, i;
+	struct mailbox_set	 set = { NULL, NULL, 0 };
+	char			*cause = NULL;
+	size_t			 nr = 0, i;
 	time_t			 now = clock_now();
 	int			 rc;
 
@@ -531,34 +471,28 @@ inv_check_mailboxes(struct inv *v)
 	    state_recovery_list(v->state, v->domain, &r, &nr, &cause) != 0)
 		return inv_error(cause);
 	for (i = 0; i < nr; i++)
-		inv_mailbox_add(&m, &roles, &n, r[i].address, "recovery");
+		mailbox_set_add(&set, r[i].address, "recovery");
 	state_recovery_list_free(r, nr);
-	pm = xprintf("postmaster@%s", v->domain);
-	inv_mailbox_add(&m, &roles, &n, pm, "postmaster");
-	free(pm);
-	inv_rua(v, &m, &roles, &n);
+	mailbox_set_add_domain(&set, &v->opts->probe, v->domain);
 
-	mailbox_check_all(&v->opts->probe, m, n);
-	printf("%s: %zu mailbox%s\n", v->domain, n, n == 1 ? "" : "es");
-	rc = inv_mailbox_verdicts(m, roles, n);
+	mailbox_check_all(&v->opts->probe, set.v, set.n);
+	printf("%s: %zu mailbox%s\n", v->domain, set.n, set.n == 1 ? "" :
+	    "es");
+	rc = inv_mailbox_verdicts(set.v, set.roles, set.n);
 
-	rec = xcalloc(n, sizeof *rec);
-	for (i = 0; i < n; i++) {
-		rec[i].address = m[i].address;
-		rec[i].role = roles[i];
+	rec = xcalloc(set.n > 0 ? set.n : 1, sizeof *rec);
+	for (i = 0; i < set.n; i++) {
+		rec[i].address = set.v[i].address;
+		rec[i].role = set.roles[i];
 		rec[i].checked = now;
-		rec[i].verdict = (char *)mailbox_verdict_name(m[i].verdict);
-		rec[i].detail = m[i].detail;
+		rec[i].verdict = (char *)mailbox_verdict_name(set.v[i].verdict);
+		rec[i].detail = set.v[i].detail;
 	}
-	if (state_mailbox_record(v->state, v->domain, rec, n, &cause) != 0)
+	if (state_mailbox_record(v->state, v->domain, rec, set.n,
+	    &cause) != 0)
 		rc = inv_error(cause);
 	free(rec);
-	for (i = 0; i < n; i++) {
-		mailbox_check_free(&m[i]);
-		free(roles[i]);
-	}
-	free(m);
-	free(roles);
+	mailbox_set_free(&set);
 	return rc;
 }
 

@@ -3,6 +3,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "dns.h"
 #include "log.h"
@@ -10,6 +11,7 @@
 #include "observe.h"
 #include "parallel.h"
 #include "smtp.h"
+#include "tlsrpt.h"
 #include "xmalloc.h"
 
 #define MAILBOX_MAX_HOSTS	5	/* asked in turn, at most */
@@ -203,4 +205,80 @@ mailbox_verdict_name(enum mailbox_verdict v)
 	default:
 		return "untested";
 	}
+}
+
+void
+mailbox_set_add(struct mailbox_set *set, const char *address,
+    const char *role)
+{
+	char	*old;
+	size_t	 i;
+
+	for (i = 0; i < set->n; i++) {
+		if (strcasecmp(set->v[i].address, address) != 0)
+			continue;
+		if (strstr(set->roles[i], role) == NULL) {
+			old = set->roles[i];
+			set->roles[i] = xprintf("%s,%s", old, role);
+			free(old);
+		}
+		return;
+	}
+	set->v = xreallocarray(set->v, set->n + 1, sizeof *set->v);
+	set->roles = xreallocarray(set->roles, set->n + 1,
+	    sizeof *set->roles);
+	memset(&set->v[set->n], 0, sizeof *set->v);
+	set->v[set->n].address = xstrdup(address);
+	set->roles[set->n] = xstrdup(role);
+	set->n++;
+}
+
+void
+mailbox_set_add_domain(struct mailbox_set *set,
+    const struct probe_opts *opts, const char *domain)
+{
+	struct dns_answer	*txt;
+	struct tlsrpt_txt	 rpt;
+	struct findings		 ignored = { NULL, 0, 0 };
+	char			*name, **records, *address;
+	size_t			 nrec, i;
+
+	name = xprintf("postmaster@%s", domain);
+	mailbox_set_add(set, name, "postmaster");
+	free(name);
+
+	name = xprintf("_smtp._tls.%s", domain);
+	txt = dns_lookup(opts, name, LDNS_RR_TYPE_TXT);
+	free(name);
+	records = dns_answer_txt(txt, &nrec);
+	memset(&rpt, 0, sizeof rpt);
+	if (tlsrpt_txt_select(records, nrec, &rpt, &ignored) == 0) {
+		for (i = 0; i < rpt.nrua; i++) {
+			if (strncasecmp(rpt.rua[i], "mailto:", 7) != 0)
+				continue;
+			/* Up to a size limit ("!10m") or URI query. */
+			address = xstrndup(rpt.rua[i] + 7,
+			    strcspn(rpt.rua[i] + 7, "?!"));
+			mailbox_set_add(set, address, "rua");
+			free(address);
+		}
+	}
+	tlsrpt_txt_free(&rpt);
+	findings_free(&ignored);
+	dns_strv_free(records, nrec);
+	dns_answer_free(txt);
+}
+
+void
+mailbox_set_free(struct mailbox_set *set)
+{
+	size_t	i;
+
+	for (i = 0; i < set->n; i++) {
+		mailbox_check_free(&set->v[i]);
+		free(set->roles[i]);
+	}
+	free(set->v);
+	free(set->roles);
+	memset(set, 0, sizeof *set);
 }

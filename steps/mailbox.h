@@ -31,6 +31,24 @@ struct mailbox_check {
 
 void		 mailbox_check_all(const struct probe_opts *,
 		    struct mailbox_check *, size_t n);
+
+/*
+ * The mailboxes that matter for a domain, each once with every role it
+ * plays ("recovery,postmaster").  mailbox_set_add_domain() adds
+ * postmaster@DOMAIN and the mailto: addresses of the TLS-RPT record, as
+ * DNS has it now (a lookup, bounded by the probe timeout).
+ */
+struct mailbox_set {
+	struct mailbox_check	*v;
+	char			**roles;
+	size_t			  n;
+};
+
+void		 mailbox_set_add(struct mailbox_set *, const char *address,
+		    const char *role);
+void		 mailbox_set_add_domain(struct mailbox_set *,
+		    const struct probe_opts *, const char *domain);
+void		 mailbox_set_free(struct mailbox_set *);
 void		 mailbox_check_free(struct mailbox_check *);
 const char	*mailbox_verdict_name(enum mailbox_verdict);
 

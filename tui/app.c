@@ -21,6 +21,7 @@
 #include "dash.h"
 #include "inv.h"
 #include "log.h"
+#include "mailcheck.h"
 #include "overview.h"
 #include "text.h"
 #include "theme.h"
@@ -68,6 +69,8 @@ app_free(struct app *app)
 	if (app->worker != NULL)
 		worker_abandon(app->worker);
 	app->worker = NULL;
+	if (app->mailcheck != NULL)
+		mailcheck_abandon(app->mailcheck);
 	app_record_free(app->record);
 	free(app->cursor_domain);
 	free(app->check_queued);
@@ -541,6 +544,7 @@ app_tick(struct app *app)
 	}
 	if (app->cursor_domain != NULL && now >= app->cursor_retry_ms)
 		app_cursor_try(app);
+	inv_tick(app);
 	if (app->check_queued != NULL && worker_running() < APP_MAX_CHECKS) {
 		name = app->check_queued;
 		app->check_queued = NULL;

@@ -31,6 +31,7 @@ enum app_screen {
 };
 
 struct inv_screen;
+struct mailcheck;
 struct timeline_screen;
 
 /* Returned by key handlers. */
@@ -141,6 +142,7 @@ struct app {
 	/* The inventory and timeline screens of the open domain. */
 	struct inv_screen	*inv;
 	struct timeline_screen	*timeline;
+	struct mailcheck	*mailcheck;	/* running, or NULL */
 };
 
 void	app_init(struct app *, const struct tui_options *, struct state *);

@@ -25,7 +25,8 @@ static const struct {
 	{ "w", "write the step's records to mxanchor-DOMAIN-STEP.txt" },
 	{ "i t", "the domain's inventory, the domain's timeline" },
 	{ "n", "add a note (timeline); edit a note (inventory)" },
-	{ "a e c p x", "inventory: add, address, confirm, 3rd party, ext" },
+	{ "a e c p x m", "inventory: add, address, confirm, 3rd, ext, "
+	    "mailboxes" },
 	{ "r", "check again (background); reload inventory or timeline" },
 	{ "Ctrl-L", "redraw the screen" },
 	{ "?", "this help" },
@@ -40,8 +41,9 @@ static const char help_inventory[] =
     "on someone else's mail service (3rd) or on a domain you do not "
     "control (ext) is not protected by anchoring this domain: move it "
     "here, then confirm the migration (c), which records when and who.  "
-    "mxanchor inventory DOMAIN check-mailboxes asks each mailbox's server "
-    "whether it accepts mail, without sending any.  Several operators "
+    "m (or mxanchor inventory DOMAIN check-mailboxes) asks the server of "
+    "each recovery, TLS-RPT and postmaster mailbox whether it accepts "
+    "mail, without sending any.  Several operators "
     "can edit at once: an edit of an address someone else changed "
     "meanwhile is refused and the screen reloads.";
 

@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "inv.h"
 #include "inventory.h"
+#include "mailcheck.h"
 #include "prompt.h"
 #include "recovery.h"
 #include "text.h"
@@ -50,6 +51,7 @@ static const struct bars_hint inv_hints[] = {
 	{ "p", "3rd party" },
 	{ "x", "ext domain" },
 	{ "n", "note" },
+	{ "m", "check mailboxes" },
 	{ "D", "remove" },
 	{ "t", "timeline" },
 	{ "h", "back" },
@@ -201,6 +203,10 @@ inv_idle(struct app *app)
 	const struct state_recovery	*r;
 	char				 when[32];
 
+	if (app->mailcheck != NULL)
+		return xprintf("asking the mailboxes of %s whether they "
+		    "accept mail%s", mailcheck_domain(app->mailcheck),
+		    theme_ellipsis());
 	if (app->inv->nrec == 0)
 		return xprintf("no recovery addresses yet: a adds the first "
 		    "(3rd: third-party mailbox, ext: domain not yours)");
@@ -458,6 +464,72 @@ inv_remove_answer(struct app *app, int key)
 	return APP_KEY_HANDLED;
 }
 
+/* Starts asking every mailbox that matters, in the background. */
+static void
+inv_mailcheck(struct app *app)
+{
+	struct inv_screen	*v = app->inv;
+	char			**addresses, *cause = NULL;
+	size_t			  i;
+
+	if (app->mailcheck != NULL) {
+		app_message(app, 0, "a mailbox check of %s is running",
+		    mailcheck_domain(app->mailcheck));
+		return;
+	}
+	addresses = xcalloc(v->nrec + 1, sizeof *addresses);
+	for (i = 0; i < v->nrec; i++)
+		addresses[i] = v->rec[i].address;
+	app->mailcheck = mailcheck_start(&app->opts->probe, app->dom->name,
+	    addresses, v->nrec, &cause);
+	free(addresses);
+	if (app->mailcheck == NULL) {
+		app_message(app, 1, "%s", cause);
+		free(cause);
+	}
+}
+
+void
+inv_tick(struct app *app)
+{
+	struct mailbox_set	 set;
+	struct state_mailbox	*rec;
+	char			*domain, *cause = NULL;
+	size_t			 i, accepting = 0;
+	time_t			 now = clock_now();
+
+	if (app->mailcheck == NULL || !mailcheck_done(app->mailcheck))
+		return;
+	domain = xstrdup(mailcheck_domain(app->mailcheck));
+	mailcheck_finish(app->mailcheck, &set);
+	app->mailcheck = NULL;
+
+	rec = xcalloc(set.n + 1, sizeof *rec);
+	for (i = 0; i < set.n; i++) {
+		rec[i].address = set.v[i].address;
+		rec[i].role = set.roles[i];
+		rec[i].checked = now;
+		rec[i].verdict = (char *)mailbox_verdict_name(set.v[i].verdict);
+		rec[i].detail = set.v[i].detail;
+		accepting += set.v[i].verdict == MAILBOX_ACCEPTS;
+	}
+	if (state_mailbox_record(app->state, domain, rec, set.n,
+	    &cause) != 0) {
+		app_message(app, 1, "the mailbox check is not stored: %s",
+		    cause);
+		free(cause);
+	} else
+		app_message(app, accepting < set.n, "%s: %zu of %zu mailboxes "
+		    "accept mail", domain, accepting, set.n);
+	free(rec);
+	mailbox_set_free(&set);
+	if (app->inv != NULL && app->dom != NULL &&
+	    strcmp(app->dom->name, domain) == 0)
+		inv_load(app);
+	free(domain);
+	app->dirty |= APP_DIRTY_STATUS;
+}
+
 /* Keys that change the state; refused on a read-only state. */
 static int
 inv_edit_key(struct app *app, int key)
@@ -493,6 +565,9 @@ inv_edit_key(struct app *app, int key)
 		if ((r = inv_selected(app)) != NULL)
 			app->inv->remove_id = r->id;
 		break;
+	case 'm':
+		inv_mailcheck(app);
+		break;
 	}
 	app->dirty |= APP_DIRTY_STATUS;
 	return APP_KEY_HANDLED;
@@ -523,6 +598,7 @@ inv_key(struct app *app, int key)
 	case 'p':
 	case 'x':
 	case 'D':
+	case 'm':
 		return inv_edit_key(app, key);
 	case 'r':
 		inv_load(app);

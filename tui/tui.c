@@ -32,6 +32,7 @@
 #include "inv.h"
 #include "list.h"
 #include "log.h"
+#include "mailcheck.h"
 #include "prompt.h"
 #include "theme.h"
 #include "timeline.h"
@@ -458,7 +459,7 @@ out:
 	free(path);
 	if (sig != 0)
 		tui_exit_signal(sig);
-	if (worker_running() > 0)
+	if (worker_running() > 0 || mailcheck_running() > 0)
 		tui_exit_now();
 	return rc;
 }

@@ -2,8 +2,9 @@
 # inventory.sh: editing the inventory in the wizard, compared with golden
 # screens: add a recovery address (account, address, kind), confirm it,
 # flag it, note it; an edit of a row the command line changed meanwhile
-# is refused instead of undoing that change; remove asks first; notes in
-# the timeline; read-only refuses every edit.
+# is refused instead of undoing that change; the mailbox check in the
+# background; remove asks first; notes in the timeline; read-only
+# refuses every edit.
 # Usage: inventory.sh [BUILD_DIR]   (lab env from $MXLAB_DIR/env)
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -86,6 +87,21 @@ if tui_wait '#2: not a third-party mailbox' 5 &&
 	ok inventory-edit-after-reload
 else
 	fail inventory-edit-after-reload "the edit after the reload failed"
+fi
+
+# m asks every mailbox in the background; the lab accepts postmaster@
+# and tlsrpt@ (the rua), and gmail.com does not exist there.
+tui_keys m
+if tui_golden_wait 30 inventory-mailboxes \
+    'good\.test: 2 of 3 mailboxes accept mail' \
+    'rejects +someone@gmail\.com \(recovery\)' \
+    'accepts +tlsrpt@good\.test \(rua\)' &&
+    [[ $(cli inventory good.test --json | jq -r '[.mailboxes[] |
+    "\(.address):\(.verdict)"] | join(" ")') == \
+    "postmaster@good.test:accepts someone@gmail.com:rejects tlsrpt@good.test:accepts" ]]; then
+	ok inventory-mailbox-check
+else
+	fail inventory-mailbox-check "no mailbox results, or not stored"
 fi
 
 # Remove asks; only y removes.
