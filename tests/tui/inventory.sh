@@ -118,6 +118,26 @@ else
 	fail inventory-remove "y did not remove #2"
 fi
 
+# Another writer holds the file: a clear message, nothing lost.
+{ echo "BEGIN IMMEDIATE;"; sleep 3; echo "COMMIT;"; } |
+    sqlite3 "$STATE" >/dev/null 2>&1 &
+locker=$!
+sleep 0.5
+tui_keys c
+if tui_wait 'is locked by another mxanchor; try again' 5; then
+	ok inventory-locked-message
+else
+	fail inventory-locked-message "no clear message for a locked file"
+fi
+wait "$locker"
+tui_keys c
+if tui_wait '#1 confirmed by alice' 5 &&
+    [[ $(row '.recovery[0].confirmed_by') == alice ]]; then
+	ok inventory-after-lock
+else
+	fail inventory-after-lock "the edit after the lock was not stored"
+fi
+
 # The timeline has it all, and takes a note.
 tui_keys t
 tui_wait 'Timeline of good\.test' 5 >/dev/null
