@@ -19,7 +19,11 @@ n=${2:-1000}
 jobs=${3:-8}
 lab=${MXLAB_DIR:-/tmp/mxanchor-lab}
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"; "$top/tests/lab/stop.sh" "$lab" >/dev/null 2>&1 || true' EXIT
+stop_lab() {
+	rm -rf "$tmp"
+	"$top/tests/lab/stop.sh" "$lab" >/dev/null 2>&1 || true
+}
+trap stop_lab EXIT
 
 if [[ ! -f $build/build.ninja ]]; then
 	meson setup "$build" "$top" --buildtype=release >/dev/null

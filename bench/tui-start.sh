@@ -7,8 +7,8 @@
 # real state would), then starts the wizard R times (default 20) in a
 # pseudo-terminal (script(1)) with MXANCHOR_EXIT_AFTER_DRAW=1: it opens
 # the state, loads and sorts the dashboard, draws it and quits.  Prints
-# the median, fastest and slowest wall time of the mxanchor process.  Needs a running lab
-# (for the one real check):
+# the median, fastest and slowest wall time of the mxanchor process.
+# Needs a running lab (for the one real check):
 #
 #   ip netns exec NS env MXLAB_DIR=/tmp/lab-N bench/tui-start.sh [BUILD] [N] [R]
 set -euo pipefail

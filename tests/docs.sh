@@ -13,7 +13,8 @@ completion=$top/contrib/bash-completion/mxanchor
 warnings=$(groff -man -Tutf8 -ww -z "$man" 2>&1)
 tap_is "$warnings" "" "the manual page formats without a warning"
 
-commands=$("$mx" --help | sed -n 's/^       mxanchor \[options\] \([a-z]*\).*/\1/p')
+commands=$("$mx" --help |
+    sed -n 's/^       mxanchor \[options\] \([a-z]*\).*/\1/p')
 tap_like "$commands" "check" "--help lists the commands"
 
 # Completion: what bash would offer after the given words.

@@ -28,8 +28,10 @@ fleet_size() {
 
 # Adds the fleet's own scenario to LAB_SCENARIOS when a fleet is asked.
 fleet_add_scenario() {
+	local line="domain=$FLEET_ZONE mx=$FLEET_MX_ADDR dnssec=on"
 	(($(fleet_size) > 0)) || return 0
-	LAB_SCENARIOS+=("domain=$FLEET_ZONE mx=$FLEET_MX_ADDR dnssec=on tlsa=current sts=testing tlsrpt=on")
+	line+=" tlsa=current sts=testing tlsrpt=on"
+	LAB_SCENARIOS+=("$line")
 }
 
 # Prints the fleet's domain names, one a line.
@@ -51,7 +53,8 @@ lab_extra_zone_records() {
 		echo "$name MX 10 mx.$FLEET_ZONE."
 		echo "mta-sts.$name A $LAB_HTTPS_ADDR"
 		echo "_mta-sts.$name TXT \"v=STSv1; id=$STS_ID\""
-		echo "_smtp._tls.$name TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@$FLEET_ZONE\""
+		echo "_smtp._tls.$name TXT" \
+			"\"v=TLSRPTv1; rua=mailto:tlsrpt@$FLEET_ZONE\""
 	done < <(fleet_domains)
 }
 
