@@ -43,11 +43,13 @@ enum smtp_state {
 	SMTP_S_TLS_EHLO,
 	SMTP_S_QUIT,
 	SMTP_S_DONE,
+	SMTP_S_MAIL,
+	SMTP_S_RCPT,
 };
 
 static const char *smtp_state_names[] = {
 	"CONNECT", "BANNER", "EHLO", "STARTTLS", "HANDSHAKE", "TLS_EHLO",
-	"QUIT", "DONE",
+	"QUIT", "DONE", "MAIL", "RCPT",
 };
 
 struct smtp_session {
@@ -59,6 +61,8 @@ struct smtp_session {
 	int			 fd;
 	SSL_CTX			*ctx;
 	SSL			*ssl;
+
+	const char		*rcpt;		/* smtp_rcpt_probe() */
 
 	char			*buf;		/* bytes received, unparsed */
 	size_t			 len;
@@ -494,6 +498,43 @@ smtp_quit(struct smtp_session *s)
 	smtp_enter(s, SMTP_S_DONE);
 }
 
+/*
+ * MAIL FROM:<> then RCPT TO, on the connection as it is (inside TLS or
+ * not).  The null sender is what bounces and address verification use;
+ * RSET then forgets the transaction, so nothing is ever sent.  What the
+ * server says does not change the outcome of the TLS dialogue.
+ */
+static void
+smtp_session_rcpt(struct smtp_session *s)
+{
+	char	*line;
+	int	 rc;
+
+	/* Never let an address add a command of its own. */
+	if (strpbrk(s->rcpt, "\r\n<>") != NULL) {
+		s->res->rcpt_reply = xstrdup("not a usable address");
+		return;
+	}
+	smtp_enter(s, SMTP_S_MAIL);
+	if (smtp_send(s, "MAIL FROM:<>\r\n") != 0 || smtp_read_reply(s) != 0)
+		return;
+	if (s->code != 250) {
+		xasprintf(&s->res->rcpt_reply, "MAIL FROM:<> answered %d %s",
+		    s->code, s->reply);
+		return;
+	}
+
+	smtp_enter(s, SMTP_S_RCPT);
+	line = xprintf("RCPT TO:<%s>\r\n", s->rcpt);
+	rc = smtp_send(s, line);
+	free(line);
+	if (rc != 0 || smtp_read_reply(s) != 0)
+		return;
+	s->res->rcpt_code = s->code;
+	xasprintf(&s->res->rcpt_reply, "%d %s", s->code, s->reply);
+	(void)smtp_send(s, "RSET\r\n");
+}
+
 /* Runs the dialogue; returns when done or failed (res->outcome says). */
 static void
 smtp_session_run(struct smtp_session *s)
@@ -562,12 +603,21 @@ smtp_session_run(struct smtp_session *s)
 	s->res->outcome = SMTP_TLS_OK;
 
 quit:
+	if (s->rcpt != NULL)
+		smtp_session_rcpt(s);
 	smtp_quit(s);
 }
 
 void
 smtp_probe(const struct probe_opts *opts, const char *host,
     const char *addr, int port, struct smtp_result *res)
+{
+	smtp_rcpt_probe(opts, host, addr, port, NULL, res);
+}
+
+void
+smtp_rcpt_probe(const struct probe_opts *opts, const char *host,
+    const char *addr, int port, const char *rcpt, struct smtp_result *res)
 {
 	struct smtp_session	s;
 	long long		start = probe_now_ms();
@@ -581,6 +631,7 @@ smtp_probe(const struct probe_opts *opts, const char *host,
 	memset(&s, 0, sizeof s);
 	s.opts = opts;
 	s.res = res;
+	s.rcpt = rcpt;
 	s.fd = -1;
 	s.buf = xmalloc(SMTP_REPLY_MAX + 1);
 	s.buf[0] = '\0';
@@ -608,6 +659,7 @@ smtp_result_free(struct smtp_result *res)
 	free(res->tls_version);
 	free(res->cipher);
 	free(res->pkix_error);
+	free(res->rcpt_reply);
 	if (res->leaf != NULL)
 		X509_free(res->leaf);
 	if (res->chain != NULL)

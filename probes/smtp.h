@@ -42,10 +42,24 @@ struct smtp_result {
 	char			*pkix_error;
 
 	long long		 elapsed_ms;
+
+	/* smtp_rcpt_probe() only: the answer to RCPT TO, 0 if none. */
+	int			 rcpt_code;
+	char			*rcpt_reply;
 };
 
 void	smtp_probe(const struct probe_opts *, const char *host,
 	    const char *addr, int port, struct smtp_result *);
+/*
+ * Asks whether the server would take mail for rcpt, and sends none: the
+ * same dialogue as smtp_probe() (STARTTLS when offered), then MAIL
+ * FROM:<> and RCPT TO:<rcpt>, RSET and QUIT; never DATA.  rcpt_code is
+ * the reply to RCPT (2xx accepted, 4xx deferred, 5xx refused), or 0 when
+ * the dialogue did not get that far (outcome and error say why).
+ */
+void	smtp_rcpt_probe(const struct probe_opts *, const char *host,
+	    const char *addr, int port, const char *rcpt,
+	    struct smtp_result *);
 void	smtp_result_free(struct smtp_result *);
 
 const char *smtp_outcome_name(enum smtp_outcome);

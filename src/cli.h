@@ -14,6 +14,8 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stddef.h>
+#include <time.h>
 
 #include "probe.h"
 
@@ -35,6 +37,7 @@ struct command {
 	const char	*usage;		/* "check DOMAIN [--json]" */
 	const char	*summary;
 	int		(*run)(struct cli_options *, int argc, char **argv);
+	const char	*help;		/* its options, for COMMAND --help */
 };
 
 /*
@@ -74,5 +77,28 @@ struct publisher *cli_publish_open(const struct cli_options *,
 	     const char *server, char **cause);
 void	 cli_publish_report(FILE *, const char *owner,
 	     const struct publish_check *);
+int	 cmd_report(struct cli_options *, int, char **);
+int	 cmd_inventory(struct cli_options *, int, char **);
+
+/* check --all, --domains FILE, --jobs N, --prometheus FILE. */
+struct check_fleet_options {
+	int		 all;
+	const char	*domains_file;
+	int		 jobs;
+	const char	*prometheus;
+};
+
+struct check;
+struct fleet_summary;
+struct state;
+
+int	 cmd_check_fleet(struct cli_options *,
+	     const struct check_fleet_options *);
+/* Stores a check's verdicts and observation, as the wizard would. */
+int	 cli_record_check(struct state *, const struct check *,
+	     char **cause);
+/* Writes node_exporter textfile metrics atomically; prints errors. */
+int	 cli_write_prometheus(const char *path, const struct fleet_summary *,
+	     size_t n, time_t run_at, long long run_ms);
 
 #endif

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "context.h"
+#include "fleet.h"
 #include "observe.h"
 #include "state.h"
 #include "sts_history.h"
@@ -144,24 +145,96 @@ check_context(const struct cli_options *opts, const char *domain,
 	free(path);
 }
 
+enum {
+	OPT_CHECK_ALL = 512,
+	OPT_CHECK_DOMAINS,
+	OPT_CHECK_JOBS,
+	OPT_CHECK_PROMETHEUS,
+};
+
+static const struct option check_options[] = {
+	{ "all",	no_argument,		NULL, OPT_CHECK_ALL },
+	{ "domains",	required_argument,	NULL, OPT_CHECK_DOMAINS },
+	{ "jobs",	required_argument,	NULL, OPT_CHECK_JOBS },
+	{ "prometheus",	required_argument,	NULL, OPT_CHECK_PROMETHEUS },
+	{ NULL,		0,			NULL, 0 },
+};
+
+/* The options of check beyond the global ones; exits 2 on a bad one. */
+static void
+check_fleet_option(int c, struct check_fleet_options *fo)
+{
+	char	*end;
+	long	 n;
+
+	switch (c) {
+	case OPT_CHECK_ALL:
+		fo->all = 1;
+		break;
+	case OPT_CHECK_DOMAINS:
+		fo->domains_file = optarg;
+		break;
+	case OPT_CHECK_JOBS:
+		n = strtol(optarg, &end, 10);
+		if (*optarg == '\0' || *end != '\0' || n < 1 ||
+		    n > FLEET_JOBS_MAX)
+			cli_usage_error("--jobs wants 1 to %d, not %s",
+			    FLEET_JOBS_MAX, optarg);
+		fo->jobs = (int)n;
+		break;
+	case OPT_CHECK_PROMETHEUS:
+		fo->prometheus = optarg;
+		break;
+	}
+}
+
+/* The metrics of a single check, as --all would write them. */
+static int
+check_prometheus(const char *path, const struct check *c)
+{
+	struct fleet_summary	s;
+	int			rc;
+
+	fleet_summary_init(&s, c);
+	rc = cli_write_prometheus(path, &s, 1, c->started, c->elapsed_ms);
+	fleet_summary_free(&s);
+	return rc;
+}
+
 int
 cmd_check(struct cli_options *opts, int argc, char **argv)
 {
+	struct check_fleet_options fo = { 0, NULL, FLEET_JOBS_DEFAULT, NULL };
 	struct step_context	 ctx;
 	struct check		*c;
 	json_t			*j;
 	char			*domain = NULL;
-	int			 rc;
+	int			 rc, opt;
 
-	while (cli_getopt(argc, argv, NULL, opts) == 1) {
+	while ((opt = cli_getopt(argc, argv, check_options, opts)) != -1) {
+		if (opt != 1) {
+			check_fleet_option(opt, &fo);
+			continue;
+		}
 		if (domain != NULL)
 			cli_usage_error("check wants one DOMAIN, not also %s",
 			    optarg);
 		domain = cli_domain(optarg);
 	}
-	if (domain == NULL)
-		cli_usage_error("check wants a DOMAIN");
+	if (fo.all && fo.domains_file != NULL)
+		cli_usage_error("check takes --all or --domains, not both");
+	if (domain != NULL && (fo.all || fo.domains_file != NULL))
+		cli_usage_error("check takes a DOMAIN, --all or --domains "
+		    "FILE, not %s as well", domain);
+	if (fo.all && opts->no_state)
+		cli_usage_error("check --all reads the domains from the "
+		    "state: it cannot go with --no-state");
+	if (domain == NULL && !fo.all && fo.domains_file == NULL)
+		cli_usage_error("check wants a DOMAIN, --all or --domains "
+		    "FILE");
 	cli_check_probe_options(opts);
+	if (domain == NULL)
+		return cmd_check_fleet(opts, &fo);
 
 	check_context(opts, domain, &ctx);
 	c = check_run(domain, &opts->probe, &ctx, NULL, NULL);
@@ -187,6 +260,8 @@ cmd_check(struct cli_options *opts, int argc, char **argv)
 		break;
 	}
 	if (!opts->no_state && !opts->read_only && check_record(opts, c) != 0)
+		rc = EXIT_USAGE;
+	if (fo.prometheus != NULL && check_prometheus(fo.prometheus, c) != 0)
 		rc = EXIT_USAGE;
 	check_free(c);
 	free(domain);

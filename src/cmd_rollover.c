@@ -444,6 +444,30 @@ roll_served(struct roll_run *run, const struct state_rollover *r,
 	return 0;
 }
 
+/*
+ * roll_served() right after the switch command: a reloaded server hands
+ * new sessions to fresh processes only once the old ones have finished,
+ * so the new key is asked for again, for up to one probe timeout, before
+ * the switch counts as not taken.
+ */
+static int
+roll_served_settled(struct roll_run *run, const struct state_rollover *r,
+    const struct tlsa_record *t, size_t *match, size_t *tested,
+    size_t *total, char **cause)
+{
+	long long	deadline;
+
+	deadline = probe_now_ms() + run->opts->probe.timeout_ms;
+	for (;;) {
+		if (roll_served(run, r, t, match, tested, total, cause) != 0)
+			return -1;
+		if ((*tested == *total && *match == *total) ||
+		    run->a->switch_cmd == NULL || probe_now_ms() >= deadline)
+			return 0;
+		usleep(250 * 1000);
+	}
+}
+
 /* Step 3: after 2 x TTL, the server moves to the next key. */
 static void
 roll_switch(struct roll_run *run, struct state_rollover *r,
@@ -475,7 +499,7 @@ roll_switch(struct roll_run *run, struct state_rollover *r,
 		return;
 	}
 
-	if (roll_served(run, r, &recs[1], &match, &tested, &total,
+	if (roll_served_settled(run, r, &recs[1], &match, &tested, &total,
 	    &cause) != 0) {
 		roll_note(run, r, cause, 1);
 		free(cause);

@@ -27,39 +27,227 @@
 
 static int	cmd_help(struct cli_options *, int, char **);
 
+static const char check_help[] =
+"Runs every step's probes against DOMAIN and prints the verdicts, the\n"
+"findings and what to publish; the result is stored in the state.\n"
+"\n"
+"  --all                 check every domain in the state, concurrently\n"
+"  --domains FILE        check the domains listed in FILE, one a line\n"
+"                        ('#' starts a comment), concurrently\n"
+"  --jobs N              domains checked at once (default 8, at most 256)\n"
+"  --prometheus FILE     write node_exporter textfile metrics to FILE,\n"
+"                        atomically (name it *.prom)\n"
+"  --json                print JSON instead of text\n"
+"\n"
+"With --all or --domains, one line per domain in the order they finish,\n"
+"then the totals.  Exit status: 0 when no step failed, 1 when one did, 2\n"
+"when a domain could not be checked (no answer from the resolver) or on\n"
+"a usage error.\n";
+
+static const char report_help[] =
+"Writes the rollout of DOMAIN as a document from the state (no network):\n"
+"each step's status, findings with their RFC sections, what to publish,\n"
+"the timeline of events and notes, and the TLS-RPT summary.\n"
+"\n"
+"  --format md|html      Markdown (default) or one self-contained HTML\n"
+"                        page with inline SVG charts\n"
+"  --output FILE         write to FILE atomically instead of stdout\n";
+
+static const char inventory_help[] =
+"Keeps the inventory the rollout starts from: which accounts (CA,\n"
+"registrar, DNS and identity providers...) recover through which mailbox,\n"
+"and whether the mailboxes that matter accept mail.  ACTION is one of:\n"
+"\n"
+"  show                  the recovery addresses and mailbox checks\n"
+"                        (the default; --json for JSON)\n"
+"  add-recovery ACCOUNT ADDRESS\n"
+"                        an account that recovers through ADDRESS\n"
+"  set-recovery ID       change what --account, --address, --kind,\n"
+"                        --third-party, --not-controlled, --note say\n"
+"  remove-recovery ID\n"
+"  confirm ID            record that the migration of ID is confirmed\n"
+"  check-mailboxes       ask the mail hosts of every recovery address,\n"
+"                        postmaster@DOMAIN and the TLS-RPT rua mailboxes\n"
+"                        whether they accept mail (RCPT TO; no message\n"
+"                        is ever sent)\n"
+"  note TEXT             add a note to the domain's timeline\n"
+"\n"
+"  --kind KIND           ca, registrar, dns, idp, hosting or other\n"
+"  --third-party yes|no  the mailbox is on someone else's mail service\n"
+"                        (guessed from the address when not given)\n"
+"  --not-controlled yes|no\n"
+"                        the address's domain is not the operator's\n"
+"                        (guessed from the domains in the state)\n"
+"  --note TEXT           a note on the recovery address\n"
+"  --user NAME           who does it (default: $MXANCHOR_USER, $SUDO_USER\n"
+"                        or the login name)\n"
+"\n"
+"Exit status of check-mailboxes: 0 when every mailbox accepts mail, 1\n"
+"when one refuses, 2 when one could not be asked.\n";
+
+static const char lint_help[] =
+"Checks a record or a policy file before it is published, offline: the\n"
+"findings with their RFC sections and whether each breaks a MUST, a\n"
+"SHOULD or advice.  KIND is one of:\n"
+"\n"
+"  sts-txt RECORD        an _mta-sts TXT record (RFC 8461 §3.1)\n"
+"  sts-policy FILE       an MTA-STS policy file (§3.2), - for stdin\n"
+"  tlsrpt-txt RECORD     an _smtp._tls TXT record (RFC 8460 §3)\n"
+"\n"
+"  --mx HOST             sts-policy: an MX host the policy must cover\n"
+"                        (repeat for each)\n"
+"  --domain DOMAIN       sts-policy: the policy domain, for wildcards\n"
+"  --json                print JSON\n"
+"\n"
+"Exit status: 0 when no MUST is broken, 1 when one is, 2 on a usage\n"
+"error.\n";
+
+static const char reports_help[] =
+"Imports TLS-RPT reports (RFC 8460) into the state, each once, and sums\n"
+"them up by day.\n"
+"\n"
+"  import PATH...        .json and .json.gz files, folders, .eml files,\n"
+"                        Maildirs and mbox files\n"
+"  summary DOMAIN        sessions that succeeded and failed per day, by\n"
+"                        policy type, result type, MX and sending IP\n"
+"\n"
+"  --imap URL            import: the messages of an IMAP mailbox\n"
+"                        (imaps://HOST/MAILBOX)\n"
+"  --imap-user NAME      import: the IMAP login\n"
+"  --password-file FILE  import: the IMAP password, never on the command\n"
+"                        line\n"
+"  --days N              summary: how many days back (default 14)\n"
+"  --json                print JSON\n";
+
+static const char enforce_override_help[] =
+"Opens the enforce gate against the evidence, for the reason given; the\n"
+"override and its reason are kept in the state and shown by every check.\n"
+"\n"
+"  --reason TEXT         why the gate may open anyway\n"
+"  --clear               withdraw the override\n";
+
+static const char tlsa_help[] =
+"TLSA records from certificate, key or chain files, with no network\n"
+"unless --publish is given.  Files are read in order, as Postfix reads\n"
+"smtpd_tls_chain_files; from a private key only the public key is used.\n"
+"\n"
+"  --cert FILE           a certificate or chain (PEM or DER)\n"
+"  --key FILE            a private key (its public half is used)\n"
+"  --pubkey FILE         a bare public key (PEM or DER)\n"
+"  --usage U             2 or 3 (default 3)\n"
+"  --selector S          0 (certificate) or 1 (public key; the default)\n"
+"  --mtype M             0 (full), 1 (SHA-256; the default), 2 (SHA-512)\n"
+"  --host MX             the MX host to name the records for (repeat)\n"
+"  --port N              25 by default; 465 or 587 too (repeat)\n"
+"  --format FORMAT       zone (default), nsupdate or list\n"
+"  --ttl SECONDS         of the records (default 3600)\n"
+"  --publish             add the records by RFC 2136 UPDATE\n"
+"  --tsig FILE           the TSIG key for --publish (never stored)\n"
+"  --server ADDR[@PORT]  the primary to send the update to\n"
+"  --zone ZONE           the zone to update (default: found)\n"
+"  --wait SECONDS        how long every server may take to show them\n"
+"  --json                print JSON\n";
+
+static const char rollover_help[] =
+"TLSA key rollovers (RFC 7671 §8.1), kept in the state so that one can\n"
+"span days.  ACTION is one of:\n"
+"\n"
+"  status                the plan, with the earliest safe time of each\n"
+"                        action (the default)\n"
+"  start                 plan the move to the next key\n"
+"  run                   do every action that is due and safe now\n"
+"  abort                 give the open rollovers up\n"
+"\n"
+"  --cert FILE           start: the next certificate (or --key, --pubkey)\n"
+"  --key FILE            start: the next private key\n"
+"  --pubkey FILE         start: the next public key\n"
+"  --host MX             start: the MX host to roll (repeat)\n"
+"  --usage U             start: of the records (default 3)\n"
+"  --selector S          start: of the records (default 1)\n"
+"  --mtype M             start: of the records (default 1)\n"
+"  --current HEX         start: the record of the key served now\n"
+"  --tsig FILE           run: publish and remove by RFC 2136 UPDATE\n"
+"  --server ADDR[@PORT]  run: the primary to send updates to\n"
+"  --zone ZONE           run: the zone to update\n"
+"  --switch-cmd CMD      run: installs the next key on the server\n"
+"  --wait                run: keep going until every rollover is done\n";
+
+static const char hook_help[] =
+"What an ACME client runs after a renewal: publishes the renewed key's\n"
+"TLSA records, waits until every authoritative server serves them,\n"
+"reloads Postfix, checks the served key, and records the run.\n"
+"\n"
+"  --cert FILE           the renewed certificate or chain (repeat)\n"
+"  --key FILE            the renewed private key\n"
+"  --pubkey FILE         a public key instead\n"
+"  --host MX             the MX host (repeat; default: the domain's MX)\n"
+"  --port N              25 by default (repeat)\n"
+"  --usage U             of the records (default 3)\n"
+"  --selector S          of the records (default 1)\n"
+"  --mtype M             of the records (default 1)\n"
+"  --tsig FILE           publish by RFC 2136 UPDATE with this TSIG key\n"
+"  --server ADDR[@PORT]  the primary to send the update to\n"
+"  --zone ZONE           the zone to update\n"
+"  --postfix-config DIR  reload this Postfix after publishing\n"
+"  --wait SECONDS        how long every server may take\n"
+"\n"
+"Exit status: 0 when the records are out there, 1 when not, 2 on a\n"
+"usage error.\n";
+
+static const char hook_file_help[] =
+"Writes the script an ACME client runs after each renewal; it calls\n"
+"mxanchor hook with the same options.  CLIENT is certbot, dehydrated or\n"
+"acme.sh.\n"
+"\n"
+"  --out FILE            write the script to FILE (atomically, mode 0755)\n"
+"  --lineage NAME        certbot: the lineage (default: DOMAIN)\n"
+"  --certbot-dir DIR     certbot: its configuration folder\n"
+"  --chain-hook PATH     dehydrated: the hook to pass other calls to\n"
+"  --mxanchor PATH       the mxanchor the script runs\n"
+"  --force               write it although the lineage renews its key\n"
+"\n"
+"and the options of hook (--cert, --key, --pubkey, --host, --port,\n"
+"--usage, --selector, --mtype, --tsig, --server, --zone,\n"
+"--postfix-config, --wait).\n";
+
+static const char help_help[] =
+"Prints the usage of every command, or of COMMAND.\n";
+
 /* Every command; the wizard is what runs when none is named. */
 static const struct command commands[] = {
-	{ "check", "check DOMAIN [--json]",
-	    "run every step's probes and print the verdicts", cmd_check },
-	{ "help", "help", "this text", cmd_help },
+	{ "check", "check DOMAIN|--all|--domains FILE [--jobs N] "
+	    "[--prometheus FILE] [--json]",
+	    "run every step's probes and print the verdicts", cmd_check,
+	    check_help },
+	{ "help", "help [COMMAND]", "this text, or a command's options",
+	    cmd_help, help_help },
+	{ "report", "report DOMAIN [--format md|html] [--output FILE]",
+	    "the rollout as a document, from the state", cmd_report,
+	    report_help },
+	{ "inventory", "inventory DOMAIN [ACTION ...]",
+	    "recovery addresses, mailbox checks and confirmations",
+	    cmd_inventory, inventory_help },
 	{ "lint", "lint sts-txt|sts-policy|tlsrpt-txt INPUT... [--json]",
-	    "check a record or policy before publishing it", cmd_lint },
-	{ "reports", "reports import [PATH...] [--imap URL --password-file F]"
-	    "\n       mxanchor [options] reports summary DOMAIN [--json]",
+	    "check a record or policy before publishing it", cmd_lint,
+	    lint_help },
+	{ "reports", "reports import PATH...|summary DOMAIN [--json]",
 	    "import TLS-RPT reports (files, mail, IMAP); sum them up by day",
-	    cmd_reports },
+	    cmd_reports, reports_help },
 	{ "enforce-override", "enforce-override DOMAIN --reason TEXT|--clear",
 	    "open the enforce gate against the evidence, saying why",
-	    cmd_enforce_override },
-	{ "tlsa", "tlsa --cert|--key|--pubkey FILE... [--host MX]... "
-	    "[--port N]...\n"
-	    "               [--usage U --selector S --mtype M] "
-	    "[--format zone|nsupdate|list]",
-	    "TLSA records from certificate, key or chain files (no network)",
-	    cmd_tlsa },
-	{ "rollover", "rollover DOMAIN [status|start|run|abort] "
-	    "[--key FILE]... [--tsig FILE]\n"
-	    "               [--switch-cmd CMD] [--wait]",
+	    cmd_enforce_override, enforce_override_help },
+	{ "tlsa", "tlsa --cert|--key|--pubkey FILE... [--host MX]...",
+	    "TLSA records from certificate, key or chain files", cmd_tlsa,
+	    tlsa_help },
+	{ "rollover", "rollover DOMAIN [status|start|run|abort]",
 	    "roll TLSA over to a new key, step by step, at safe times",
-	    cmd_rollover },
-	{ "hook", "hook DOMAIN --cert FILE... [--tsig FILE] "
-	    "[--postfix-config DIR]",
+	    cmd_rollover, rollover_help },
+	{ "hook", "hook DOMAIN --cert FILE... [--tsig FILE]",
 	    "after an ACME renewal: publish, verify, reload, record",
-	    cmd_hook },
-	{ "hook-file", "hook-file certbot|dehydrated|acme.sh DOMAIN "
-	    "[hook options] [--out FILE]",
+	    cmd_hook, hook_help },
+	{ "hook-file", "hook-file certbot|dehydrated|acme.sh DOMAIN",
 	    "write the renewal hook script for an ACME client",
-	    cmd_hook_file },
+	    cmd_hook_file, hook_file_help },
 };
 #define NCOMMANDS	(sizeof commands / sizeof commands[0])
 
@@ -125,10 +313,38 @@ usage(FILE *f)
 	fprintf(f, "\n%s", options_text);
 }
 
+/* The command main() runs, for --help after the command word. */
+static const struct command	*current_command;
+
+static void
+command_usage(FILE *f, const struct command *cmd)
+{
+	fprintf(f, "usage: mxanchor [options] %s\n       %s\n\n%s\n"
+	    "Global options go before or after the command; see "
+	    "'mxanchor --help'.\n", cmd->usage, cmd->summary,
+	    cmd->help != NULL ? cmd->help : "");
+}
+
+static const struct command *command_find(const char *);
+
 static int
 cmd_help(struct cli_options *opts, int argc, char **argv)
 {
-	usage(stdout);
+	const struct command	*cmd;
+	char			*name = NULL;
+
+	while (cli_getopt(argc, argv, NULL, opts) == 1) {
+		if (name != NULL)
+			cli_usage_error("help wants at most one COMMAND");
+		name = optarg;
+	}
+	if (name == NULL) {
+		usage(stdout);
+		return EXIT_CLEAN;
+	}
+	if ((cmd = command_find(name)) == NULL)
+		cli_usage_error("no such command: %s", name);
+	command_usage(stdout, cmd);
 	return EXIT_CLEAN;
 }
 
@@ -262,7 +478,10 @@ cli_global_option(int c, struct cli_options *opts)
 		clock_set(t);
 		break;
 	case 'h':
-		usage(stdout);
+		if (current_command != NULL)
+			command_usage(stdout, current_command);
+		else
+			usage(stdout);
 		exit(EXIT_CLEAN);
 	case 'V':
 		printf("mxanchor %s\n", MXANCHOR_VERSION);
@@ -366,6 +585,7 @@ main(int argc, char **argv)
 	if (cmd != NULL) {
 		first = optind - 1;
 		optind = 0;
+		current_command = cmd;
 		rc = cmd->run(&opts, argc - first, argv + first);
 	} else {
 		cli_check_probe_options(&opts);

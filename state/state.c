@@ -107,6 +107,10 @@ static const char *state_migrations[] = {
 	/* 2 -> 3: TLSA rollovers and renewal hook runs (state_tlsa.c). */
 	STATE_SCHEMA_TLSA
 	"PRAGMA user_version = 3;",
+
+	/* 3 -> 4: the inventory (inventory.c): recovery addresses, mailboxes. */
+	STATE_SCHEMA_INVENTORY
+	"PRAGMA user_version = 4;",
 };
 #define STATE_SCHEMA_VERSION \
 	((int)(sizeof state_migrations / sizeof state_migrations[0]))

@@ -141,4 +141,41 @@ int		 state_event_insert(struct state *, sqlite3_int64 id,
 	");"								\
 	"CREATE INDEX tlsa_hooks_domain_at ON tlsa_hooks (domain_id, at);"
 
+/*
+ * Schema 4: the inventory (inventory.c): which accounts recover through
+ * which mailbox, with who added and confirmed each and a version for
+ * refusing lost updates, and the mailbox checks; plus a covering index
+ * for the dashboard's overview of step statuses.
+ */
+#define STATE_SCHEMA_INVENTORY						\
+	"CREATE TABLE recovery ("					\
+	"  id INTEGER PRIMARY KEY,"					\
+	"  domain_id INTEGER NOT NULL"					\
+	"    REFERENCES domains (id) ON DELETE CASCADE,"		\
+	"  account TEXT NOT NULL,"					\
+	"  kind TEXT NOT NULL,"						\
+	"  address TEXT NOT NULL,"					\
+	"  third_party INTEGER NOT NULL DEFAULT 0,"			\
+	"  not_controlled INTEGER NOT NULL DEFAULT 0,"			\
+	"  note TEXT,"							\
+	"  added INTEGER NOT NULL,"					\
+	"  added_by TEXT NOT NULL,"					\
+	"  confirmed INTEGER NOT NULL DEFAULT 0,"			\
+	"  confirmed_by TEXT,"						\
+	"  version INTEGER NOT NULL DEFAULT 1"				\
+	");"								\
+	"CREATE INDEX recovery_domain ON recovery (domain_id);"		\
+	"CREATE TABLE mailboxes ("					\
+	"  domain_id INTEGER NOT NULL"					\
+	"    REFERENCES domains (id) ON DELETE CASCADE,"		\
+	"  address TEXT NOT NULL,"					\
+	"  role TEXT NOT NULL,"						\
+	"  checked INTEGER NOT NULL,"					\
+	"  verdict TEXT NOT NULL,"					\
+	"  detail TEXT,"						\
+	"  PRIMARY KEY (domain_id, address)"				\
+	");"								\
+	"CREATE INDEX steps_overview ON steps"				\
+	"  (domain_id, step, status, changed, checked);"
+
 #endif

@@ -7,8 +7,9 @@
 
 #include "clock.h"
 #include "context.h"
-#include "rollover.h"
+#include "inventory.h"
 #include "report_summary.h"
+#include "rollover.h"
 #include "state.h"
 #include "state_sts.h"
 #include "sts_history.h"
@@ -88,6 +89,36 @@ step_context_reports(struct state *st, const char *domain,
 	return 0;
 }
 
+/* Counts what the inventory step judges. */
+static int
+step_context_inventory(struct state *st, const char *domain,
+    struct step_context *ctx, char **cause)
+{
+	struct state_recovery	*r;
+	struct state_mailbox	*m;
+	size_t			 nr, nm, i;
+
+	if (state_recovery_list(st, domain, &r, &nr, cause) != 0)
+		return -1;
+	for (i = 0; i < nr; i++) {
+		ctx->recovery_count++;
+		ctx->recovery_unconfirmed += r[i].confirmed == 0;
+		ctx->recovery_elsewhere += r[i].third_party ||
+		    r[i].not_controlled;
+	}
+	state_recovery_list_free(r, nr);
+
+	if (state_mailbox_list(st, domain, &m, &nm, cause) != 0)
+		return -1;
+	for (i = 0; i < nm; i++) {
+		ctx->mailboxes_checked++;
+		ctx->mailboxes_refusing += strcmp(m[i].verdict, "rejects") ==
+		    0 || strcmp(m[i].verdict, "deferred") == 0;
+	}
+	state_mailbox_list_free(m, nm);
+	return 0;
+}
+
 int
 step_context_load(struct state *st, const char *domain,
     struct step_context *ctx, char **cause)
@@ -110,7 +141,9 @@ step_context_load(struct state *st, const char *domain,
 	if (step_context_override(st, domain, ctx, cause) != 0)
 		goto fail;
 	state_domain_free(&d);
-	return rollover_load(st, domain, ctx, cause);
+	if (rollover_load(st, domain, ctx, cause) != 0)
+		return -1;
+	return step_context_inventory(st, domain, ctx, cause);
 
 fail:
 	state_domain_free(&d);

@@ -77,6 +77,13 @@ struct step_context {
 	time_t			hook_at;	/* 0: never ran */
 	int			hook_ok;
 	char			hook_message[512];
+
+	/* The inventory kept in the state (state/inventory.h). */
+	int	recovery_count;
+	int	recovery_unconfirmed;	/* migration not confirmed yet */
+	int	recovery_elsewhere;	/* third-party or not controlled */
+	int	mailboxes_checked;
+	int	mailboxes_refusing;	/* rejects or deferred */
 };
 
 /* Fills ctx from the state (defaults when the domain is new). */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "context.h"
 #include "observe.h"
 #include "step.h"
 #include "strbuf.h"
@@ -20,7 +21,11 @@ static const char inventory_help[] =
     "this step protects exactly these hosts: a host missing here is a "
     "host left unprotected.  If a host cannot be reached from where "
     "mxanchor runs (port 25 is often blocked on home and cloud "
-    "networks), run it from a host that can.";
+    "networks), run it from a host that can.  Then list the accounts "
+    "that recover through mail (press i): the certificate authority, the "
+    "registrar, the DNS and identity providers.  A recovery address on "
+    "someone else's mail service or domain is not protected by this "
+    "rollout: move it here and confirm the move.";
 
 /* "mx.example.net (preference 10): 192.0.2.1 [tls]" lines. */
 static char *
@@ -100,6 +105,59 @@ inventory_verdict(const struct observation *o, struct step_result *r,
 		    "reachable", o->nhosts, hosts, naddrs, addrs);
 }
 
+/*
+ * What the operator recorded (mxanchor inventory): accounts recovering
+ * through mail this rollout does not protect, migrations not confirmed,
+ * mailboxes that refuse mail.  These never make the step fail: the
+ * transport can be anchored all the same; they are what remains to do.
+ */
+static void
+inventory_recovery(const struct step_context *ctx, struct step_result *r)
+{
+	char	*summary;
+	int	 warned = 0;
+
+	if (ctx->recovery_count == 0) {
+		findings_add_req(&r->findings, SEV_INFO, REQ_ADVICE,
+		    "inventory.no-recovery", NULL, "no recovery addresses "
+		    "recorded: list the accounts (certificate authority, "
+		    "registrar, DNS and identity providers) whose password "
+		    "resets or validations go by mail (mxanchor inventory "
+		    "DOMAIN add-recovery)");
+	}
+	if (ctx->recovery_elsewhere > 0) {
+		findings_add_req(&r->findings, SEV_WARN, REQ_ADVICE,
+		    "inventory.recovery-elsewhere", NULL, "%d recovery "
+		    "address%s on a third-party mailbox or on a domain not "
+		    "under your control: anchoring this domain's mail does "
+		    "not protect %s; move %s here", ctx->recovery_elsewhere,
+		    ctx->recovery_elsewhere == 1 ? " is" : "es are",
+		    ctx->recovery_elsewhere == 1 ? "it" : "them",
+		    ctx->recovery_elsewhere == 1 ? "it" : "them");
+		warned = 1;
+	}
+	if (ctx->recovery_unconfirmed > 0)
+		findings_add_req(&r->findings, SEV_INFO, REQ_ADVICE,
+		    "inventory.unconfirmed", NULL, "%d of %d recovery "
+		    "migration%s not confirmed yet", ctx->recovery_unconfirmed,
+		    ctx->recovery_count, ctx->recovery_count == 1 ? "" : "s");
+	if (ctx->mailboxes_refusing > 0) {
+		findings_add_req(&r->findings, SEV_WARN, REQ_ADVICE,
+		    "inventory.mailbox-refuses", NULL, "%d of %d mailboxes "
+		    "(recovery, TLS-RPT rua, postmaster) refused mail at the "
+		    "last mailbox check", ctx->mailboxes_refusing,
+		    ctx->mailboxes_checked);
+		warned = 1;
+	}
+	if (warned && r->status == STEP_PASS) {
+		summary = r->summary;
+		r->summary = NULL;
+		step_result_set(r, STEP_WARN, "%s; the inventory needs work",
+		    summary != NULL ? summary : "");
+		free(summary);
+	}
+}
+
 static void
 inventory_evaluate(const struct observation *o,
     const struct step_context *ctx, const struct step_result *earlier,
@@ -148,6 +206,7 @@ inventory_evaluate(const struct observation *o,
 	free(table);
 
 	inventory_verdict(o, r, naddrs);
+	inventory_recovery(ctx, r);
 }
 
 const struct step step_inventory = {

@@ -13,7 +13,7 @@ includes() {
 	    sed "s|$top/||" | tr '\n' ' '
 }
 
-for dir in common probes steps state; do
+for dir in common probes steps state report; do
 	tap_is "$(includes $dir 'n?curses|term\.h|ncursesw')" "" \
 	    "$dir/ includes no curses"
 done
@@ -24,7 +24,7 @@ tap_is "$(includes state 'step\.h|check\.h|observe\.h|dns\.h|smtp\.h')" "" \
 tap_is "$(includes common 'dns\.h|smtp\.h|step\.h|state\.h')" "" \
     "common/ depends on nothing of ours"
 tap_is "$(grep -lE '\b(printf|puts|fputs)\(' "$top"/probes/*.c \
-    "$top"/steps/*.c "$top"/state/*.c 2>/dev/null | tr '\n' ' ')" "" \
-    "probes/, steps/ and state/ never print"
+    "$top"/steps/*.c "$top"/state/*.c "$top"/report/*.c 2>/dev/null |
+    tr '\n' ' ')" "" "probes/, steps/, state/ and report/ never print"
 
 tap_done

@@ -18,10 +18,15 @@
 #include "context.h"
 #include "check.h"
 #include "clock.h"
-#include "state_sts.h"
+#include "dash.h"
+#include "inv.h"
 #include "log.h"
+#include "mailcheck.h"
+#include "overview.h"
+#include "state_sts.h"
 #include "text.h"
 #include "theme.h"
+#include "timeline.h"
 #include "xmalloc.h"
 
 #define APP_RECORD_RETRY_MS	3000
@@ -65,14 +70,19 @@ app_free(struct app *app)
 	if (app->worker != NULL)
 		worker_abandon(app->worker);
 	app->worker = NULL;
+	if (app->mailcheck != NULL)
+		mailcheck_abandon(app->mailcheck);
 	app_record_free(app->record);
 	free(app->cursor_domain);
 	free(app->check_queued);
 	free(app->progress.what);
 	state_domain_list_free(app->domains, app->ndomains);
+	free(app->next);
 	app_domain_free(app->dom);
 	free(app->message);
 	free(app->confirm_remove);
+	inv_close(app);
+	timeline_close(app);
 	memset(app, 0, sizeof *app);
 }
 
@@ -152,7 +162,7 @@ app_list_load(struct app *app)
 	size_t			 n = 0, i;
 	char			*cause = NULL, *selected = NULL;
 
-	if (state_domain_list(app->state, &list, &n, &cause) != 0) {
+	if (state_domain_overview(app->state, &list, &n, &cause) != 0) {
 		app_state_error(app, "cannot read the domain list", cause);
 		return;
 	}
@@ -161,6 +171,8 @@ app_list_load(struct app *app)
 	if (app->list_sel < app->ndomains)
 		selected = xstrdup(app->domains[app->list_sel].name);
 	state_domain_list_free(app->domains, app->ndomains);
+	free(app->next);
+	dash_sort(list, n, &app->next);
 	app->domains = list;
 	app->ndomains = n;
 	if (selected != NULL) {
@@ -384,6 +396,8 @@ app_domain_open(struct app *app, const char *name)
 void
 app_domain_close(struct app *app)
 {
+	inv_close(app);
+	timeline_close(app);
 	app_domain_free(app->dom);
 	app->dom = NULL;
 	app->screen = APP_LIST;
@@ -552,6 +566,7 @@ app_tick(struct app *app)
 	}
 	if (app->cursor_domain != NULL && now >= app->cursor_retry_ms)
 		app_cursor_try(app);
+	inv_tick(app);
 	if (app->check_queued != NULL && worker_running() < APP_MAX_CHECKS) {
 		name = app->check_queued;
 		app->check_queued = NULL;

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "next.h"
 #include "state.h"
 #include "step.h"
 #include "sts_history.h"
@@ -26,7 +27,13 @@ enum app_screen {
 	APP_LIST,
 	APP_DOMAIN,
 	APP_HELP,
+	APP_INVENTORY,
+	APP_TIMELINE,
 };
+
+struct inv_screen;
+struct mailcheck;
+struct timeline_screen;
 
 /* Returned by key handlers. */
 #define APP_KEY_HANDLED		0x1
@@ -34,8 +41,6 @@ enum app_screen {
 #define APP_KEY_QUIT		0x4
 
 /* What the prompt asks for. */
-#define APP_PROMPT_DOMAIN	0	/* a domain to add */
-#define APP_PROMPT_OVERRIDE	1	/* why to override the enforce gate */
 
 /* Regions to draw again. */
 #define APP_DIRTY_HEADER	0x1
@@ -95,8 +100,9 @@ struct app {
 	struct app_layout	 layout;
 	unsigned int		 frame;		/* spinner frame */
 
-	/* The domain list. */
+	/* The domain list, most urgent first (dash.h). */
 	struct state_domain	*domains;
+	struct next_action	*next;		/* by row */
 	size_t			 ndomains;
 	size_t			 list_sel;
 	size_t			 list_top;
@@ -130,9 +136,17 @@ struct app {
 
 	/* The one-line input prompt (adding a domain, an override). */
 	int			 prompting;
-	int			 prompt_for;	/* APP_PROMPT_* */
 	char			 input[256];
 	size_t			 input_len;
+
+	/* What else a prompt asks (prompt_ask()); NULL: a domain to add. */
+	const char		*prompt_label;
+	void			(*prompt_done)(struct app *, const char *);
+
+	/* The inventory and timeline screens of the open domain. */
+	struct inv_screen	*inv;
+	struct timeline_screen	*timeline;
+	struct mailcheck	*mailcheck;	/* running, or NULL */
 };
 
 void	app_init(struct app *, const struct tui_options *, struct state *);

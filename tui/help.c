@@ -21,14 +21,32 @@ static const struct {
 	{ "J K PgUp PgDn", "scroll the detail (Space, b too)" },
 	{ "h Left Bksp Esc", "back to the steps, then to the domain list" },
 	{ "a", "add a domain (domain list)" },
-	{ "D", "remove a domain and its history (asks first)" },
+	{ "D", "remove a domain or an inventory address (asks first)" },
 	{ "w", "write the step's records to mxanchor-DOMAIN-STEP.txt" },
-	{ "r", "check the domain again (runs in the background)" },
 	{ "o", "enforce step: override the gate, giving a reason" },
+	{ "i t", "the domain's inventory, the domain's timeline" },
+	{ "n", "add a note (timeline); edit a note (inventory)" },
+	{ "a e c p x m", "inventory: add, address, confirm, 3rd, ext, "
+	    "mailboxes" },
+	{ "r", "check again (background); reload inventory or timeline" },
 	{ "Ctrl-L", "redraw the screen" },
 	{ "?", "this help" },
 	{ "q", "quit; the rollout resumes where you left it" },
 };
+
+static const char help_inventory[] =
+    "Before anything else, write down which accounts can be taken over "
+    "through mail: the certificate authority (ACME account), the "
+    "registrar, the DNS and identity providers, hosting.  For each, the "
+    "mailbox its password reset or validation mail goes to.  An address "
+    "on someone else's mail service (3rd) or on a domain you do not "
+    "control (ext) is not protected by anchoring this domain: move it "
+    "here, then confirm the migration (c), which records when and who.  "
+    "m (or mxanchor inventory DOMAIN check-mailboxes) asks the server of "
+    "each recovery, TLS-RPT and postmaster mailbox whether it accepts "
+    "mail, without sending any.  Several operators "
+    "can edit at once: an edit of an address someone else changed "
+    "meanwhile is refused and the screen reloads.";
 
 static const struct bars_hint help_hints[] = {
 	{ "j/k", "scroll" },
@@ -83,6 +101,13 @@ help_build(struct app *app, struct text_lines *tl, int width)
 	free(s);
 	text_lines_blank(tl);
 
+	if (app->help_back == APP_INVENTORY || app->help_back ==
+	    APP_TIMELINE) {
+		text_wrap(tl, "The inventory", width, 0, 0,
+		    theme_attr(THEME_TITLE), 0);
+		text_wrap(tl, help_inventory, width, 2, 0, 0, 0);
+		return;
+	}
 	if (app->help_back == APP_DOMAIN && app->dom != NULL) {
 		help_step(tl, step_table[app->step], width);
 		return;

@@ -1,8 +1,9 @@
 /*
- * The domain list screen.
+ * The domain list screen: the dashboard, most urgent domain first.
  *
- *   Domain                      inv  sec  tlsa sts  rpt  enf  Last check
- * > good.test                   ✓    ✓    ✓    !    ·    ·    2026-...Z
+ *   Domain            inv  sec  tlsa sts  rpt  enf  Next action    Last...
+ * > stale.test        ✓    ✓    ✗    ✓    ✓    ·    fix DANE TLSA  2026-...
+ *   good.test         ✓    ✓    ✓    ✓    ✓    ·    enforce MTA-ST...
  */
 #include <curses.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include "bars.h"
 #include "clock.h"
+#include "dash.h"
 #include "list.h"
 #include "prompt.h"
 #include "text.h"
@@ -19,6 +21,8 @@
 #define LIST_COL_W	5
 #define LIST_TIME_W	21
 #define LIST_NAME_MIN	16
+#define LIST_NAME_MAX	32
+#define LIST_NEXT_W	30	/* before there is room for the time */
 
 /* Column labels by step id; the step table's titles are too wide. */
 static const char *const list_labels[STEP_COUNT] = {
@@ -41,12 +45,15 @@ list_height(const struct app *app)
 	return app->layout.body_h - 2;
 }
 
-/* The time column goes first when the names would get too narrow. */
+/*
+ * Columns after the marks: the next action always, the time of the last
+ * check when there is room for it too.
+ */
 static int
 list_time_width(const struct app *app)
 {
 	if (app->layout.cols - 3 - STEP_COUNT * LIST_COL_W - LIST_TIME_W <
-	    LIST_NAME_MIN)
+	    LIST_NAME_MIN + LIST_NEXT_W)
 		return 0;
 	return LIST_TIME_W;
 }
@@ -54,8 +61,21 @@ list_time_width(const struct app *app)
 static int
 list_name_width(const struct app *app)
 {
-	return app->layout.cols - 3 - STEP_COUNT * LIST_COL_W -
-	    list_time_width(app);
+	int	w = app->layout.cols - 3 - STEP_COUNT * LIST_COL_W -
+	    list_time_width(app) - LIST_NEXT_W;
+
+	if (w > LIST_NAME_MAX)
+		w = LIST_NAME_MAX;
+	return w < LIST_NAME_MIN ? LIST_NAME_MIN : w;
+}
+
+static int
+list_next_width(const struct app *app)
+{
+	int	w = app->layout.cols - 3 - list_name_width(app) -
+	    STEP_COUNT * LIST_COL_W - list_time_width(app);
+
+	return w > 0 ? w : 0;
 }
 
 static void
@@ -67,7 +87,24 @@ list_draw_titles(struct app *app)
 	x = 3 + list_name_width(app);
 	for (i = 0; i < STEP_COUNT; i++, x += LIST_COL_W)
 		text_put(y, x, LIST_COL_W, attr, list_labels[i], 0);
+	text_put(y, x, list_next_width(app), attr, "Next action", 0);
+	x += list_next_width(app);
 	text_put(y, x, list_time_width(app), attr, "Last check", 0);
+}
+
+/* What the domain needs next, coloured by how urgent it is. */
+static void
+list_draw_next(struct app *app, size_t idx, int y, int x, int attr)
+{
+	const struct next_action	*a = &app->next[idx];
+	char				 text[128];
+	int				 w = list_next_width(app) - 1;
+
+	if (w < 1)
+		return;
+	dash_next_text(a, w, text, sizeof text);
+	text_put(y, x, w, attr != 0 ? attr : theme_attr(dash_element(a)),
+	    text, 0);
 }
 
 static void
@@ -105,6 +142,8 @@ list_draw_row(struct app *app, size_t idx, int y)
 		    theme_mark(marks[i]), 0);
 	}
 	x += STEP_COUNT * LIST_COL_W;
+	list_draw_next(app, idx, y, x, attr);
+	x += list_next_width(app);
 	w = list_time_width(app);
 
 	if (app_check_running(app, d->name)) {
@@ -159,8 +198,7 @@ list_draw(struct app *app)
 			    theme_attr(THEME_ERROR), idle, 1);
 			free(idle);
 		} else {
-			idle = xprintf("%zu domain%s", app->ndomains,
-			    app->ndomains == 1 ? "" : "s");
+			idle = dash_totals(app->next, app->ndomains);
 			bars_status(app, idle);
 			free(idle);
 		}

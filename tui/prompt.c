@@ -1,34 +1,38 @@
 /*
  * A minimal line editor: printable ASCII, Backspace, Ctrl-U, Enter, Esc.
- * Domain names are ASCII (A-labels); anything else is refused as typed.
+ * Domain names and mail addresses are ASCII; anything else is refused as
+ * typed.
  */
 #include <curses.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "prompt.h"
 #include "text.h"
 #include "theme.h"
 
-#define PROMPT_LABEL	" Add domain: "
 #define PROMPT_OVERRIDE	" Override the enforce gate, because: "
+#define PROMPT_LABEL	" Add domain: "
 
 void
 prompt_begin(struct app *app)
 {
-	app_message_clear(app);
-	app->prompting = 1;
-	app->prompt_for = APP_PROMPT_DOMAIN;
-	app->input_len = 0;
-	app->input[0] = '\0';
-	app->dirty |= APP_DIRTY_STATUS;
-	curs_set(1);
+	prompt_ask(app, NULL, NULL, NULL);
 }
 
 void
-prompt_begin_override(struct app *app)
+prompt_ask(struct app *app, const char *label, const char *initial,
+    void (*done)(struct app *, const char *))
 {
-	prompt_begin(app);
-	app->prompt_for = APP_PROMPT_OVERRIDE;
+	app_message_clear(app);
+	app->prompting = 1;
+	app->prompt_label = label;
+	app->prompt_done = done;
+	snprintf(app->input, sizeof app->input, "%s",
+	    initial != NULL ? initial : "");
+	app->input_len = strlen(app->input);
+	app->dirty |= APP_DIRTY_STATUS;
+	curs_set(1);
 }
 
 static void
@@ -47,8 +51,7 @@ prompt_draw(struct app *app)
 
 	text_fill(l->status_y, 0, l->cols, theme_attr(THEME_NORMAL));
 	x = text_put(l->status_y, 0, l->cols, theme_attr(THEME_TITLE),
-	    app->prompt_for == APP_PROMPT_OVERRIDE ? PROMPT_OVERRIDE :
-	    PROMPT_LABEL, 0);
+	    app->prompt_label != NULL ? app->prompt_label : PROMPT_LABEL, 0);
 
 	/* Show the end of a long input. */
 	w = l->cols - x - 2;
@@ -64,6 +67,8 @@ prompt_draw(struct app *app)
 int
 prompt_key(struct app *app, int key)
 {
+	void	(*done)(struct app *, const char *);
+
 	switch (key) {
 	case 27:	/* Escape */
 	case 7:		/* Ctrl-G */
@@ -72,9 +77,10 @@ prompt_key(struct app *app, int key)
 	case '\n':
 	case '\r':
 	case KEY_ENTER:
+		done = app->prompt_done;
 		prompt_end(app);
-		if (app->prompt_for == APP_PROMPT_OVERRIDE)
-			app_override(app, app->input);
+		if (done != NULL)
+			done(app, app->input);
 		else
 			app_domain_add(app, app->input);
 		break;
@@ -99,4 +105,11 @@ prompt_key(struct app *app, int key)
 	}
 	app->dirty |= APP_DIRTY_STATUS;
 	return APP_KEY_HANDLED;
+}
+
+/* On the enforce step: the reason the gate may open anyway. */
+void
+prompt_begin_override(struct app *app)
+{
+	prompt_ask(app, PROMPT_OVERRIDE, NULL, app_override);
 }

@@ -29,10 +29,13 @@
 #include "app.h"
 #include "bars.h"
 #include "help.h"
+#include "inv.h"
 #include "list.h"
 #include "log.h"
+#include "mailcheck.h"
 #include "prompt.h"
 #include "theme.h"
+#include "timeline.h"
 #include "tui.h"
 #include "view.h"
 #include "xmalloc.h"
@@ -236,6 +239,12 @@ tui_draw(struct app *app)
 		case APP_HELP:
 			help_draw(app);
 			break;
+		case APP_INVENTORY:
+			inv_draw(app);
+			break;
+		case APP_TIMELINE:
+			timeline_draw(app);
+			break;
 		}
 		/* Last, so the terminal cursor ends in the input. */
 		if (app->prompting)
@@ -294,6 +303,10 @@ tui_key(struct app *app, int key)
 		return view_key(app, key);
 	case APP_HELP:
 		return help_key(app, key);
+	case APP_INVENTORY:
+		return inv_key(app, key);
+	case APP_TIMELINE:
+		return timeline_key(app, key);
 	}
 	return APP_KEY_IGNORED;
 }
@@ -305,11 +318,17 @@ tui_loop(struct app *app)
 	struct pollfd	pfd[3];
 	nfds_t		n;
 	char		buf[16];
-	int		key, timeout;
+	const char	*env;
+	int		key, timeout, once;
 
+	/* For bench/tui-start.sh: quit once the first screen is drawn. */
+	env = getenv("MXANCHOR_EXIT_AFTER_DRAW");
+	once = env != NULL && *env != '\0';
 	for (;;) {
 		app_tick(app);
 		tui_draw(app);
+		if (once)
+			return 0;
 
 		n = 0;
 		pfd[n].fd = STDIN_FILENO;
@@ -440,7 +459,7 @@ out:
 	free(path);
 	if (sig != 0)
 		tui_exit_signal(sig);
-	if (worker_running() > 0)
+	if (worker_running() > 0 || mailcheck_running() > 0)
 		tui_exit_now();
 	return rc;
 }

@@ -17,10 +17,12 @@
 #include "atomic.h"
 #include "bars.h"
 #include "clock.h"
+#include "inv.h"
 #include "prompt.h"
 #include "strbuf.h"
 #include "text.h"
 #include "theme.h"
+#include "timeline.h"
 #include "view.h"
 #include "xmalloc.h"
 
@@ -31,6 +33,8 @@ static const struct bars_hint view_hints[] = {
 	{ "r", "re-check" },
 	{ "w", "write records" },
 	{ "o", "override (enforce)" },
+	{ "i", "inventory" },
+	{ "t", "timeline" },
 	{ "h", "domains" },
 	{ "?", "help" },
 	{ "q", "quit" },
@@ -442,6 +446,12 @@ view_key(struct app *app, int key)
 		if (app->step != STEP_ENFORCE)
 			return APP_KEY_IGNORED;
 		prompt_begin_override(app);
+		break;
+	case 'i':
+		inv_open(app);
+		break;
+	case 't':
+		timeline_open(app);
 		break;
 	case 27:	/* Escape */
 	case KEY_LEFT:

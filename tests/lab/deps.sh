@@ -30,6 +30,8 @@ PACKAGES=(
 	coreutils
 	pebble          # ACME test server (renewal hooks)
 	certbot         # ACME client (renewal hooks)
+	prometheus      # promtool: checks the --prometheus file
+	chromium        # renders the HTML report in tests
 )
 
 die() { echo "deps.sh: $*" >&2; exit 1; }

@@ -13,7 +13,7 @@ shopt -s extglob
 
 LAB_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 for lib in common scenarios variants pki knot knot2 unbound nginx postfix \
-	sshd dovecot pebble; do
+	sshd dovecot pebble fleet; do
 	# shellcheck source=/dev/null
 	. "$LAB_HOME/lib/$lib.sh"
 done
@@ -137,6 +137,7 @@ lab_write_env() {
 	MXLAB_IMAP_REPORTS="$LAB_IMAP_DAYS"
 	MXLAB_ACME_DIRECTORY="https://$LAB_ACME_ADDR:$LAB_ACME_PORT/dir"
 	MXLAB_ACME_ROOTS="https://$LAB_ACME_ADDR:$LAB_ACME_MGMT_PORT/roots/0"
+	MXLAB_FLEET_FILE="$( (($(fleet_size) > 0)) && echo "$dir/fleet-domains.txt")"
 	EOF
 	mv "$dir/env.tmp" "$dir/env"
 }
@@ -152,6 +153,7 @@ lab_generate() {
 		scenario_load "$line"
 		scenario_setup "$dir" "$sts_id"
 	done
+	fleet_setup "$dir"
 	knot_setup "$dir" knot "$LAB_AUTH_ADDR"
 	unbound_write_conf "$dir" "$LAB_AUTH_ADDR"
 	nginx_setup "$dir"
@@ -195,6 +197,7 @@ main() {
 	[[ $(id -u) -eq 0 ]] ||
 		lab_die "must run as root (ports 25, 53, 443; sshd; /run/sshd)"
 	dir=$(realpath -m "${1:-$(lab_default_dir)}")
+	fleet_add_scenario
 	lab_check_dir_name "$dir"
 	lab_check_ancestors "$dir"
 	lab_check_wipeable "$dir"

@@ -212,3 +212,53 @@ tui_finish() {
 	echo "1..$TUI_N"
 	exit "$TUI_FAILED"
 }
+
+# Golden screens.  tui_golden NAME compares the current screen, with its
+# volatile parts masked, to golden/NAME.txt next to this file; with
+# GENERATE=1 in the environment it writes that file instead.  Masks keep
+# every line's length, so a golden file shows the real layout: times and
+# dates become letters, digests x's, durations N, the temporary folder
+# XXXXXX.
+TUI_GOLDEN_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/golden
+
+tui_mask() {
+	sed -E \
+	    -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z/YYYY-MM-DDTHH:MM:SSZ/g' \
+	    -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}/YYYY-MM-DD HH:MM/g' \
+	    -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}/YYYY-MM-DD/g' \
+	    -e 's/(from|MTA-STS) [0-9]{2}-[0-9]{2}/\1 MM-DD/g' \
+	    -e 's/[0-9a-f]{64}/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx/g' \
+	    -e 's/ in [0-9]+ ms/ in N ms/g; s/ in [0-9]+\.[0-9] s/ in N.N s/g' \
+	    -e 's/mxtui\.[A-Za-z0-9]{6}/mxtui.XXXXXX/g'
+}
+
+# tui_golden NAME: 0 when the masked screen matches golden/NAME.txt.
+tui_golden() {
+	local name=$1 want=$TUI_GOLDEN_DIR/$1.txt got
+	tui_capture
+	got=$(tui_mask <<<"$TUI_SCREEN")
+	if [[ ${GENERATE:-} == 1 ]]; then
+		mkdir -p "$TUI_GOLDEN_DIR"
+		printf '%s\n' "$got" >"$want"
+		echo "# wrote $want" >&2
+		return 0
+	fi
+	if [[ ! -f $want ]]; then
+		echo "no golden file $want (run with GENERATE=1)" >&2
+		return 1
+	fi
+	if [[ $got != "$(cat "$want")" ]]; then
+		echo "screen differs from $want:" >&2
+		diff <(cat "$want") <(printf '%s\n' "$got") | sed 's/^/    /' >&2
+		return 1
+	fi
+	return 0
+}
+
+# tui_golden_wait SECONDS NAME REGEX...: waits until one capture matches
+# every regex (see tui_wait_all), then compares it with the golden file.
+tui_golden_wait() {
+	local seconds=$1 name=$2
+	shift 2
+	tui_wait_all "$seconds" "$@" && tui_golden "$name"
+}

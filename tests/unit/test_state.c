@@ -278,7 +278,7 @@ test_create_reopen(void **arg)
 	state_close(s);
 	free(cause);
 	cause = raw_text(path, "PRAGMA user_version");
-	assert_string_equal(cause, "3");
+	assert_string_equal(cause, "4");
 	free(cause);
 	cause = raw_text(path, "PRAGMA journal_mode");
 	assert_string_equal(cause, "wal");

@@ -229,6 +229,8 @@ test_migration_from_1(void **arg)
 	    "DROP TABLE enforce_overrides; DROP TABLE tlsrpt_failures;"
 	    "DROP TABLE tlsrpt_policies; DROP TABLE tlsrpt_reports;"
 	    "DROP TABLE tlsa_rollovers; DROP TABLE tlsa_hooks;"
+	    "DROP TABLE recovery; DROP TABLE mailboxes;"
+	    "DROP INDEX steps_overview;"
 	    "PRAGMA user_version = 1;", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 

@@ -154,6 +154,10 @@ knot_write_child_zone() (
 			echo "_smtp._tls TXT" \
 				"\"v=TLSRPTv1; rua=mailto:tlsrpt@$S_DOMAIN\""
 		fi
+		# More names in this zone (fleet.sh), when defined.
+		if declare -F lab_extra_zone_records >/dev/null; then
+			lab_extra_zone_records "$S_DOMAIN"
+		fi
 	} >"$zdir/$S_DOMAIN.zone"
 )
 

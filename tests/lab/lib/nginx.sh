@@ -108,6 +108,10 @@ nginx_write_conf() {
 					"$(nginx_policy_extra)"
 			fi
 		done
+		# More policy hosts (fleet.sh), when defined.
+		if declare -F lab_extra_https_hosts >/dev/null; then
+			lab_extra_https_hosts "$dir"
+		fi
 		echo "}"
 	} >"$ndir/nginx.conf"
 }

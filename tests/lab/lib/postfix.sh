@@ -7,8 +7,9 @@
 #
 # Each listener (MX_ADDR:25) has its own certificate and key through
 # "-o smtpd_tls_chain_files" and offers STARTTLS.  The lab accepts no mail:
-# every recipient is rejected ("Relay access denied"), every transport is
-# "error", and nothing in this configuration looks up DNS (no peer name
+# RCPT TO answers 250 only for postmaster@ and tlsrpt@ of each scenario
+# domain (their mail would be discarded) and "Relay access denied" for
+# anything else, every other transport is "error", and nothing in this configuration looks up DNS (no peer name
 # lookup, no DNS in the SMTP client), so Postfix never needs a resolver.
 
 postfix_write_main_cf() {
@@ -39,7 +40,13 @@ postfix_write_main_cf() {
 	relay_domains =
 	mynetworks = 127.0.0.1/32
 	local_recipient_maps =
-	smtpd_relay_restrictions = reject_unauth_destination
+	# RCPT TO answers 250 for postmaster@ and tlsrpt@ of each scenario
+	# (the inventory's mailbox check) and their mail would be discarded;
+	# every other recipient is refused.  Nothing is ever delivered.
+	smtpd_relay_restrictions =
+	    check_recipient_access inline:{ $(postfix_accepted_recipients OK) },
+	    reject_unauth_destination
+	transport_maps = inline:{ $(postfix_accepted_recipients discard:) }
 	default_transport = error:the mxanchor lab delivers no mail
 	relay_transport = error:the mxanchor lab delivers no mail
 	local_transport = error:the mxanchor lab delivers no mail
@@ -67,6 +74,16 @@ postfix_mx_addrs() {
 	for line in "${LAB_SCENARIOS[@]}"; do
 		scenario_load "$line"
 		out+=${out:+$1}$S_MX_ADDR
+	done
+	echo "$out"
+}
+
+# Print "postmaster@D=VALUE, tlsrpt@D=VALUE, ..." for every scenario.
+postfix_accepted_recipients() {
+	local line out=
+	for line in "${LAB_SCENARIOS[@]}"; do
+		scenario_load "$line"
+		out+="${out:+, }postmaster@$S_DOMAIN=$1, tlsrpt@$S_DOMAIN=$1"
 	done
 	echo "$out"
 }
