@@ -14,6 +14,7 @@ struct probe_opts {
 	const char	*trust_anchor;	/* file of DS or DNSKEY RRs */
 	const char	*ca_file;	/* PEM bundle */
 	int		 timeout_ms;	/* bound on each network wait */
+	int		 submission;	/* also probe ports 465 and 587 */
 };
 
 #define PROBE_DEFAULT_TIMEOUT_MS	10000

@@ -1,9 +1,12 @@
 /*
  * Gathering the observation of a domain: three waves of concurrent
- * probes, each wave needing the answers of the one before.
+ * probes, each wave needing the answers of the one before.  The third
+ * makes several SMTP sessions per MX address (struct mx_addr).
  */
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/ssl.h>
 
 #include "clock.h"
 #include "dnssec.h"
@@ -253,16 +256,59 @@ struct observe_smtp {
 	struct observe_target	*targets;
 };
 
-/* Wave 3: one STARTTLS probe per MX address. */
+/* The sessions made per address, in job order (see struct mx_addr). */
+enum observe_session {
+	OBSERVE_SMTP,
+	OBSERVE_TLS10,
+	OBSERVE_TLS11,
+	OBSERVE_NOSNI,
+	OBSERVE_SMTPS,
+	OBSERVE_SUBMISSION,
+	OBSERVE_SESSIONS
+};
+
+/* Wave 3: every session of every MX address, all at once. */
 static void
 observe_wave3(void *p, size_t i)
 {
-	struct observe_smtp	*w = p;
-	struct observe_target	*t = &w->targets[i];
+	static const struct smtp_params	 plain, tls10 = { 0, TLS1_VERSION, 0 },
+	    tls11 = { 0, TLS1_1_VERSION, 0 }, nosni = { 0, 0, 1 },
+	    implicit = { 1, 0, 0 };
+	struct observe_smtp		*w = p;
+	struct observe_target		*t = &w->targets[i / OBSERVE_SESSIONS];
+	const struct probe_opts		*opts = w->run->opts;
+	const char			*host = t->host->name;
+	const char			*addr = t->addr->addr;
 
-	smtp_probe(w->run->opts, t->host->name, t->addr->addr, 25,
-	    &t->addr->smtp);
-	observe_report(w->run, "SMTP", t->addr->addr);
+	switch (i % OBSERVE_SESSIONS) {
+	case OBSERVE_SMTP:
+		smtp_probe(opts, host, addr, 25, &t->addr->smtp);
+		observe_report(w->run, "SMTP", addr);
+		break;
+	case OBSERVE_TLS10:
+		smtp_probe_with(opts, host, addr, 25, &tls10, &t->addr->tls10);
+		break;
+	case OBSERVE_TLS11:
+		smtp_probe_with(opts, host, addr, 25, &tls11, &t->addr->tls11);
+		break;
+	case OBSERVE_NOSNI:
+		smtp_probe_with(opts, host, addr, 25, &nosni, &t->addr->nosni);
+		break;
+	case OBSERVE_SMTPS:
+		if (opts->submission)
+			smtp_probe_with(opts, host, addr, 465, &implicit,
+			    &t->addr->smtps);
+		else
+			t->addr->smtps.outcome = SMTP_UNTESTED;
+		break;
+	case OBSERVE_SUBMISSION:
+		if (opts->submission)
+			smtp_probe_with(opts, host, addr, 587, &plain,
+			    &t->addr->submission);
+		else
+			t->addr->submission.outcome = SMTP_UNTESTED;
+		break;
+	}
 }
 
 static void
@@ -297,7 +343,7 @@ observe_smtp_all(struct observe_run *run)
 			n++;
 		}
 	}
-	parallel_for(total, observe_wave3, &w);
+	parallel_for(total * OBSERVE_SESSIONS, observe_wave3, &w);
 	free(w.targets);
 }
 
@@ -349,6 +395,11 @@ observation_free(struct observation *o)
 		for (j = 0; j < h->naddrs; j++) {
 			free(h->addrs[j].addr);
 			smtp_result_free(&h->addrs[j].smtp);
+			smtp_result_free(&h->addrs[j].tls10);
+			smtp_result_free(&h->addrs[j].tls11);
+			smtp_result_free(&h->addrs[j].nosni);
+			smtp_result_free(&h->addrs[j].smtps);
+			smtp_result_free(&h->addrs[j].submission);
 		}
 		free(h->addrs);
 	}

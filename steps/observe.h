@@ -20,9 +20,22 @@
 #include "probe.h"
 #include "smtp.h"
 
+/*
+ * One MX address.  smtp is the session senders have: port 25, STARTTLS,
+ * SNI.  The others are extra connections made beside it to learn what
+ * one session cannot tell: whether TLS 1.0 and 1.1 are still accepted,
+ * what a client sending no SNI gets, and, when probe_opts.submission
+ * asks, ports 465 and 587 (outcome SMTP_UNTESTED with no error when not
+ * asked).
+ */
 struct mx_addr {
 	char			*addr;
 	struct smtp_result	 smtp;
+	struct smtp_result	 tls10;
+	struct smtp_result	 tls11;
+	struct smtp_result	 nosni;
+	struct smtp_result	 smtps;		/* 465, implicit TLS */
+	struct smtp_result	 submission;	/* 587, STARTTLS */
 };
 
 struct mx_host {

@@ -28,10 +28,11 @@ pki_init_ca() {
 		-addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
 }
 
-# Issue a server certificate for NAME, with a new key, signed by the lab CA.
+# Issue a server certificate for NAME, with a new key, signed by the lab CA,
+# in DIR/certs/FILE.{key,crt,pem} (FILE defaults to NAME).
 pki_issue() {
 	local dir=$1 name=$2
-	local base=$dir/certs/$name
+	local base=$dir/certs/${3:-$name}
 	pki_new_key "$base.key"
 	openssl req -x509 -new -key "$base.key" -out "$base.crt" \
 		-CA "$dir/ca/ca.crt" -CAkey "$dir/ca/ca.key" \
