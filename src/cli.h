@@ -55,5 +55,6 @@ void	 cli_check_probe_options(const struct cli_options *);
 char	*cli_state_path(const struct cli_options *);
 
 int	 cmd_check(struct cli_options *, int, char **);
+int	 cmd_lint(struct cli_options *, int, char **);
 
 #endif

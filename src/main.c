@@ -29,6 +29,8 @@ static const struct command commands[] = {
 	{ "check", "check DOMAIN [--json]",
 	    "run every step's probes and print the verdicts", cmd_check },
 	{ "help", "help", "this text", cmd_help },
+	{ "lint", "lint postconf FILE [--root DIR] [--json]",
+	    "check saved postconf -n output offline", cmd_lint },
 };
 #define NCOMMANDS	(sizeof commands / sizeof commands[0])
 

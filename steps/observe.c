@@ -90,9 +90,17 @@ observe_wave1(void *p, size_t i)
 		    "TXT");
 		free(name);
 		break;
+	case 6:
+		if (run->opts->ssh == NULL)
+			break;
+		o->ssh_asked = 1;
+		ssh_inspect_postfix(run->opts, run->opts->ssh, &o->ssh,
+		    &o->postfix);
+		observe_report(run, "SSH", run->opts->ssh->host);
+		break;
 	}
 }
-#define OBSERVE_WAVE1_JOBS	6
+#define OBSERVE_WAVE1_JOBS	7
 
 /* The zone apex: the SOA owner in the answer, else in the authority. */
 static char *
@@ -416,5 +424,10 @@ observation_free(struct observation *o)
 	dns_answer_free(o->sts_aaaa);
 	dns_answer_free(o->tlsrpt_txt);
 	https_result_free(&o->sts_policy);
+	ssh_result_free(&o->ssh);
+	if (o->postfix != NULL) {
+		postfix_config_free(o->postfix);
+		free(o->postfix);
+	}
 	free(o);
 }

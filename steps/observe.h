@@ -19,6 +19,7 @@
 #include "https.h"
 #include "probe.h"
 #include "smtp.h"
+#include "ssh.h"
 
 /*
  * One MX address.  smtp is the session senders have: port 25, STARTTLS,
@@ -73,6 +74,14 @@ struct observation {
 	struct https_result	 sts_policy;
 
 	struct dns_answer	*tlsrpt_txt;	/* _smtp._tls.<domain> */
+
+	/*
+	 * The MTA's own configuration, when probe_opts.ssh asked for it:
+	 * how the SSH session went, and what it read (NULL unless SSH_OK).
+	 */
+	int			 ssh_asked;
+	struct ssh_result	 ssh;
+	struct postfix_config	*postfix;
 };
 
 typedef void (*observe_progress_fn)(void *arg, const char *what);

@@ -1,8 +1,8 @@
 /*
  * The domain list screen.
  *
- *   Domain                      inv  sec  tlsa sts  rpt  enf  Last check
- * > good.test                   ✓    ✓    ✓    !    ·    ·    2026-...Z
+ *   Domain                   inv  sec  tlsa mta  sts  rpt  enf  Last check
+ * > good.test                ✓    ✓    ✓    ✓    !    ·    ·    2026-...Z
  */
 #include <curses.h>
 #include <stdlib.h>
@@ -22,7 +22,7 @@
 
 /* Column labels by step id; the step table's titles are too wide. */
 static const char *const list_labels[STEP_COUNT] = {
-	"inv", "sec", "tlsa", "sts", "rpt", "enf",
+	"inv", "sec", "tlsa", "mta", "sts", "rpt", "enf",
 };
 
 static const struct bars_hint list_hints[] = {
