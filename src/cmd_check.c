@@ -44,6 +44,23 @@ check_print_text(const struct check *c)
 	}
 }
 
+/*
+ * A host key the operator confirmed with --trust-host-key is recorded
+ * once a whole SSH session has worked with it; never after a failure.
+ */
+static int
+check_record_hostkey(const struct cli_options *opts, const struct check *c,
+    struct state *st, char **cause)
+{
+	const struct ssh_result	*r = &c->obs->ssh;
+
+	if (opts->trust_host_key == NULL || r->status != SSH_OK ||
+	    !r->by_confirmation)
+		return 0;
+	return state_hostkey_set(st, opts->ssh.host, opts->ssh.port,
+	    r->key_type, r->fingerprint, c->started, cause);
+}
+
 /* Keeps the verdicts in the state, as the wizard would. */
 static int
 check_record(const struct cli_options *opts, const struct check *c)
@@ -78,6 +95,8 @@ check_record(const struct cli_options *opts, const struct check *c)
 
 	rc = state_record_check(st, c->domain, c->started, steps, STEP_COUNT,
 	    obs, &cause);
+	if (rc == 0)
+		rc = check_record_hostkey(opts, c, st, &cause);
 	if (rc != 0) {
 		fprintf(stderr, "mxanchor: %s\n", cause);
 		free(cause);
@@ -91,27 +110,49 @@ check_record(const struct cli_options *opts, const struct check *c)
 	return rc;
 }
 
-/* The rollout's history, when the state has it; none is no error. */
+/*
+ * The rollout's history and a confirmed SSH host key, when the state
+ * has them; none is no error.
+ */
 static void
-check_context(const struct cli_options *opts, const char *domain,
+check_context(struct cli_options *opts, const char *domain,
     struct step_context *ctx)
 {
 	struct state	*st;
 	char		*path, *cause = NULL;
 
 	memset(ctx, 0, sizeof *ctx);
-	if (opts->no_state)
+	if (opts->no_state) {
+		cli_ssh_trusted(opts, NULL);
 		return;
+	}
 	path = cli_state_path(opts);
 	if ((st = state_open(path, STATE_READ_ONLY, &cause)) != NULL) {
 		if (step_context_load(st, domain, ctx, &cause) != 0) {
 			fprintf(stderr, "mxanchor: %s\n", cause);
 			free(cause);
 		}
+		cli_ssh_trusted(opts, st);
 		state_close(st);
-	} else
+	} else {
+		cli_ssh_trusted(opts, NULL);
 		free(cause);
+	}
 	free(path);
+}
+
+/* An SSH session that did not work, said on stderr as well. */
+static void
+check_report_ssh(const struct check *c)
+{
+	const struct observation	*o = c->obs;
+
+	if (!o->ssh_asked || o->ssh.status == SSH_OK)
+		return;
+	fprintf(stderr, "mxanchor: SSH: %s\n", o->ssh.error);
+	if (o->ssh.status == SSH_HOSTKEY_UNKNOWN)
+		fprintf(stderr, "mxanchor: if that is the host's key, run "
+		    "again with --trust-host-key %s\n", o->ssh.fingerprint);
 }
 
 int
@@ -142,6 +183,7 @@ cmd_check(struct cli_options *opts, int argc, char **argv)
 		json_decref(j);
 	} else
 		check_print_text(c);
+	check_report_ssh(c);
 
 	rc = check_exit_code(c) != 0 ? EXIT_FAILED : EXIT_CLEAN;
 	if (!opts->no_state && !opts->read_only && check_record(opts, c) != 0)

@@ -312,6 +312,13 @@ mta_leaf(const struct certfile_chain *c)
 	return sk_X509_num(c->certs) > 0 ? sk_X509_value(c->certs, 0) : NULL;
 }
 
+static const char *
+mta_alg(const struct certfile_chain *c)
+{
+	return mta_leaf(c) != NULL ? certfile_key_algorithm(mta_leaf(c)) :
+	    "unknown";
+}
+
 /* The validated TLSA records of a host usable for SMTP; NULL if none. */
 static struct tlsa_record *
 mta_tlsa(const struct mx_host *h, size_t *n)
@@ -420,18 +427,22 @@ mta_compare(struct mta_run *run, const struct mx_host *h,
 			    "the next reload, DANE senders will not deliver: "
 			    "no TLSA record matches the new %s key in %s. "
 			    "Publish \"%s\" first, wait for the TTL, then "
-			    "reload", h->name, certfile_key_algorithm(
-			    mta_leaf(&d->chains[i])), d->chains[i].path,
-			    line);
+			    "reload", h->name, mta_alg(&d->chains[i]),
+			    d->chains[i].path, line);
+		else if (d->n == 1)
+			findings_add_req(fs, SEV_ERROR, REQ_MUST,
+			    "mta.disk-not-in-tlsa", RFC_TLSA_ALL, "%s: no "
+			    "TLSA record matches the %s key Postfix serves "
+			    "and loads from %s, so DANE senders do not "
+			    "deliver; publish \"%s\"", h->name,
+			    mta_alg(&d->chains[i]), d->chains[i].path, line);
 		else
 			findings_add_req(fs, SEV_ERROR, REQ_MUST,
 			    "mta.disk-not-in-tlsa", RFC_TLSA_ALL, "%s: "
 			    "%s-capable senders will see a certificate that "
 			    "matches no TLSA record (the %s key in %s); "
-			    "publish \"%s\"", h->name,
-			    certfile_key_algorithm(mta_leaf(&d->chains[i])),
-			    certfile_key_algorithm(mta_leaf(&d->chains[i])),
-			    d->chains[i].path, line);
+			    "publish \"%s\"", h->name, mta_alg(&d->chains[i]),
+			    mta_alg(&d->chains[i]), d->chains[i].path, line);
 		free(line);
 		free(disk);
 	}

@@ -96,5 +96,7 @@ char		**observe_host_addrs(const struct dns_answer *a,
 
 /* A summary of what was seen, for the state and for --json. */
 json_t		*observation_to_json(const struct observation *);
+/* Its "mta" member: the SSH session and what it read; null without. */
+json_t		*observation_mta_json(const struct observation *);
 
 #endif

@@ -227,7 +227,7 @@ observation_to_json(const struct observation *o)
 		json_array_append_new(hosts, observe_json_host(&o->hosts[i]));
 
 	return json_pack("{s:s, s:s, s:I, s:I, s:o, s:b, s:o, s:o, s:o,"
-	    " s:i, s:o, s:o, s:o}",
+	    " s:i, s:o, s:o, s:o, s:o}",
 	    "domain", o->domain,
 	    "zone", o->zone != NULL ? o->zone : o->domain,
 	    "taken", (json_int_t)o->taken,
@@ -240,5 +240,6 @@ observation_to_json(const struct observation *o)
 	    "chain", o->chain,
 	    "sts_txt", observe_json_dns(o->sts_txt),
 	    "sts_policy", observe_json_policy(o),
-	    "tlsrpt_txt", observe_json_dns(o->tlsrpt_txt));
+	    "tlsrpt_txt", observe_json_dns(o->tlsrpt_txt),
+	    "mta", observation_mta_json(o));
 }

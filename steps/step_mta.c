@@ -127,6 +127,9 @@ mta_evaluate(const struct observation *o, const struct step_context *ctx,
 	    o->ssh.status == SSH_HOSTKEY_UNKNOWN)
 		step_result_set(r, STEP_PENDING, "waiting for the SSH host "
 		    "key to be confirmed");
+	else if (o->postfix == NULL && o->ssh_asked)
+		step_result_set(r, STEP_PENDING, "port 25 checked; the "
+		    "configuration could not be read over SSH");
 	else if (o->postfix == NULL)
 		step_result_set(r, STEP_PENDING, "port 25 checked; the "
 		    "configuration needs --ssh");

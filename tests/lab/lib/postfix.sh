@@ -47,9 +47,11 @@ postfix_write_main_cf() {
 	notify_classes =
 	biff = no
 
-	# No DNS anywhere: the system resolver is off the machine.
+	# No DNS anywhere: the system resolver is off the machine.  The SMTP
+	# client is set up for outbound DANE, as a hardened MX should be,
+	# but never runs: every transport is "error".
 	smtpd_peername_lookup = no
-	smtp_dns_support_level = disabled
+	smtp_dns_support_level = dnssec
 	lmtp_dns_support_level = disabled
 
 	# TLS: STARTTLS offered, each listener overrides the certificate.
@@ -60,7 +62,7 @@ postfix_write_main_cf() {
 	smtpd_tls_chain_files = $dir/certs/$(postfix_first_mx_host).pem
 	smtpd_tls_loglevel = 1
 	smtpd_tls_received_header = yes
-	smtp_tls_security_level = none
+	smtp_tls_security_level = dane
 	EOF
 }
 
