@@ -69,8 +69,9 @@ certfile_read_local(const char *path, char **cause)
 {
 	struct strbuf	 out = { NULL, 0, 0 };
 	FILE		*f;
-	char		 line[4096];
-	size_t		 total = 0, len;
+	char		*line = NULL;
+	size_t		 cap = 0, total = 0, len;
+	ssize_t		 n;
 	int		 in_key = 0;
 
 	if ((f = fopen(path, "r")) == NULL) {
@@ -78,26 +79,30 @@ certfile_read_local(const char *path, char **cause)
 		return NULL;
 	}
 
-	/* A key line is overwritten before the next one is read. */
-	while (fgets(line, sizeof line, f) != NULL) {
-		len = strcspn(line, "\n");
-		total += len + 1;
+	/* Whole lines, however long; a key line is wiped before the next. */
+	while ((n = getline(&line, &cap, f)) != -1) {
+		total += (size_t)n;
 		if (total > CERTFILE_MAX) {
 			xasprintf(cause, "%s is larger than %d bytes", path,
 			    CERTFILE_MAX);
 			goto fail;
 		}
+		len = strcspn(line, "\n");
 		certfile_filter_line(&in_key, line, len, &out);
-		explicit_bzero(line, sizeof line);
+		explicit_bzero(line, cap);
 	}
 	if (ferror(f)) {
 		xasprintf(cause, "cannot read %s", path);
 		goto fail;
 	}
+	free(line);
 	fclose(f);
 	return strbuf_take(&out);
 
 fail:
+	if (line != NULL)
+		explicit_bzero(line, cap);
+	free(line);
 	fclose(f);
 	strbuf_free(&out);
 	return NULL;
