@@ -567,15 +567,15 @@ mta_check_resolver(struct mta_run *run, const struct postfix_config *pf)
 static void
 mta_check_outbound(struct mta_run *run, const struct postfix_config *pf)
 {
-	static const struct mta_context	 main = { NULL, (char *)"main.cf" };
+	static const struct mta_context	 main_cf = { NULL, (char *)"main.cf" };
 	struct findings			*fs = &run->r->findings;
 	char				*level, *dns, *maps, *lookup;
 	int				 dane;
 
-	level = mta_value(pf, &main, "smtp_tls_security_level");
-	dns = mta_value(pf, &main, "smtp_dns_support_level");
-	maps = mta_value(pf, &main, "smtp_tls_policy_maps");
-	lookup = mta_value(pf, &main, "smtp_host_lookup");
+	level = mta_value(pf, &main_cf, "smtp_tls_security_level");
+	dns = mta_value(pf, &main_cf, "smtp_dns_support_level");
+	maps = mta_value(pf, &main_cf, "smtp_tls_policy_maps");
+	lookup = mta_value(pf, &main_cf, "smtp_host_lookup");
 	dane = strcmp(level, "dane") == 0 || strcmp(level, "dane-only") == 0;
 
 	if (!dane) {
@@ -584,7 +584,7 @@ mta_check_outbound(struct mta_run *run, const struct postfix_config *pf)
 		    "smtp_tls_security_level = %s: this server does not "
 		    "check DANE when it sends mail", *level != '\0' ? level :
 		    "(empty)");
-		mta_suggest(run, &main, "smtp_tls_security_level", "dane",
+		mta_suggest(run, &main_cf, "smtp_tls_security_level", "dane",
 		    "check DANE when sending (needs a validating resolver)");
 	} else if (strcmp(dns, "dnssec") != 0) {
 		findings_add_req(fs, SEV_WARN, REQ_ADVICE,
@@ -593,7 +593,7 @@ mta_check_outbound(struct mta_run *run, const struct postfix_config *pf)
 		    "smtp_dns_support_level = %s: without \"dnssec\" Postfix "
 		    "never sees validated TLSA records and DANE stays off",
 		    level, *dns != '\0' ? dns : "(empty)");
-		mta_suggest(run, &main, "smtp_dns_support_level", "dnssec",
+		mta_suggest(run, &main_cf, "smtp_dns_support_level", "dnssec",
 		    "DANE needs DNSSEC-validated lookups");
 	} else if (strstr(lookup, "dns") == NULL)
 		findings_add(fs, SEV_WARN, "mta.outbound-native-lookup",
