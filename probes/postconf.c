@@ -13,7 +13,9 @@
 #define POSTCONF_RULE		"postconf(5)"
 #define POSTCONF_MAX_DEPTH	20	/* nested $name expansions */
 #define POSTCONF_MAX_VALUE	65536	/* expanded length */
-#define POSTCONF_MAX_STEPS	10000	/* $name lookups per expansion */
+#define POSTCONF_MAX_STEPS	1000	/* $name lookups per expansion */
+#define POSTCONF_MAX_ENTRIES	5000	/* settings, services, overrides */
+#define POSTCONF_CHECK_BUDGET	100000	/* lookups for postconf_check() */
 
 const char postconf_default_names[] =
     "smtpd_tls_security_level smtpd_use_tls smtpd_enforce_tls "
@@ -184,6 +186,23 @@ postconf_split(const char *line, const char *namechars, char **name,
 	return 0;
 }
 
+/*
+ * Lookups are linear, so hostile input is capped: real configurations
+ * have a few hundred settings.  Returns 0 when one more is refused.
+ */
+static int
+postconf_room(struct postconf *pc, size_t n, const char *what)
+{
+	if (n < POSTCONF_MAX_ENTRIES)
+		return 1;
+	if (n == POSTCONF_MAX_ENTRIES && findings_find(&pc->findings,
+	    "postconf.too-many") == NULL)
+		findings_add(&pc->findings, SEV_ERROR, "postconf.too-many",
+		    NULL, "more than %d %s; the rest were not read",
+		    POSTCONF_MAX_ENTRIES, what);
+	return 0;
+}
+
 /* Later settings of a name replace earlier ones, as in Postfix. */
 static void
 postconf_set(struct postconf_param **v, size_t *n, char *name, char *value,
@@ -209,6 +228,45 @@ postconf_set(struct postconf_param **v, size_t *n, char *name, char *value,
 	(*n)++;
 }
 
+static int
+postconf_param_cmp(const void *a, const void *b)
+{
+	const struct postconf_param	*x = a, *y = b;
+
+	return strcmp(x->name, y->name);
+}
+
+static int
+postconf_override_cmp(const void *a, const void *b)
+{
+	const struct postconf_override	*x = a, *y = b;
+	int				 c;
+
+	if ((c = strcmp(x->service, y->service)) != 0)
+		return c;
+	return strcmp(x->name, y->name);
+}
+
+/*
+ * After each parse the tables are sorted, so that lookups (many per
+ * check, and a hostile configuration can make them very many) are
+ * binary searches.  Names are unique: a later setting replaced the
+ * earlier one as it was read.
+ */
+static void
+postconf_sort(struct postconf *pc)
+{
+	if (pc->nmain > 1)
+		qsort(pc->main, pc->nmain, sizeof *pc->main,
+		    postconf_param_cmp);
+	if (pc->ndefaults > 1)
+		qsort(pc->defaults, pc->ndefaults, sizeof *pc->defaults,
+		    postconf_param_cmp);
+	if (pc->noverrides > 1)
+		qsort(pc->overrides, pc->noverrides, sizeof *pc->overrides,
+		    postconf_override_cmp);
+}
+
 static void
 postconf_main_line(struct postconf *pc, const char *line, size_t lineno)
 {
@@ -220,6 +278,11 @@ postconf_main_line(struct postconf *pc, const char *line, size_t lineno)
 		    "\"%.60s\"", lineno, line);
 		return;
 	}
+	if (!postconf_room(pc, pc->nmain, "settings")) {
+		free(name);
+		free(value);
+		return;
+	}
 	postconf_set(&pc->main, &pc->nmain, name, value, &pc->findings,
 	    lineno);
 }
@@ -228,6 +291,7 @@ void
 postconf_parse_main(struct postconf *pc, const char *text, size_t len)
 {
 	postconf_logical_lines(text, len, postconf_main_line, pc);
+	postconf_sort(pc);
 }
 
 static void
@@ -235,15 +299,22 @@ postconf_default_line(struct postconf *pc, const char *line, size_t lineno)
 {
 	char	*name, *value;
 
-	if (postconf_split(line, "", &name, &value) == 0)
-		postconf_set(&pc->defaults, &pc->ndefaults, name, value, NULL,
-		    lineno);
+	if (postconf_split(line, "", &name, &value) != 0)
+		return;
+	if (!postconf_room(pc, pc->ndefaults, "defaults")) {
+		free(name);
+		free(value);
+		return;
+	}
+	postconf_set(&pc->defaults, &pc->ndefaults, name, value, NULL,
+	    lineno);
 }
 
 void
 postconf_parse_defaults(struct postconf *pc, const char *text, size_t len)
 {
 	postconf_logical_lines(text, len, postconf_default_line, pc);
+	postconf_sort(pc);
 	pc->have_defaults = 1;
 }
 
@@ -252,9 +323,12 @@ static void
 postconf_service_line(struct postconf *pc, const char *line, size_t lineno)
 {
 	struct postconf_service	*s;
-	char			*copy = xstrdup(line), *save, *f[8];
+	char			*copy, *save, *f[8];
 	size_t			 n = 0;
 
+	if (!postconf_room(pc, pc->nservices, "master.cf services"))
+		return;
+	copy = xstrdup(line);
 	for (f[n] = strtok_r(copy, " \t", &save); f[n] != NULL && n < 7;
 	    f[n] = strtok_r(NULL, " \t", &save))
 		n++;
@@ -288,39 +362,69 @@ postconf_override_line(struct postconf *pc, const char *line, size_t lineno)
 {
 	struct postconf_override	*o;
 	char				*key, *value, *slash;
+	size_t				 i;
 
-	if (postconf_split(line, "/:.[]-", &key, &value) != 0 ||
-	    (slash = strrchr(key, '/')) == NULL || slash == key ||
-	    strchr(key, '/') == slash) {
-		findings_add(&pc->findings, SEV_WARN, "postconf.syntax",
-		    POSTCONF_RULE, "line %zu is not \"service/type/name = "
-		    "value\": \"%.60s\"", lineno, line);
+	if (!postconf_room(pc, pc->noverrides, "master.cf overrides"))
 		return;
+	if (postconf_split(line, "/:.[]-", &key, &value) != 0)
+		goto bad;
+	if ((slash = strrchr(key, '/')) == NULL || slash == key ||
+	    strchr(key, '/') == slash) {
+		free(key);
+		free(value);
+		goto bad;
+	}
+	*slash = '\0';
+	for (i = 0; i < pc->noverrides; i++) {
+		o = &pc->overrides[i];
+		if (strcmp(o->service, key) == 0 &&
+		    strcmp(o->name, slash + 1) == 0) {
+			free(o->value);
+			o->value = value;
+			free(key);
+			return;
+		}
 	}
 	pc->overrides = xreallocarray(pc->overrides, pc->noverrides + 1,
 	    sizeof *pc->overrides);
 	o = &pc->overrides[pc->noverrides++];
-	o->service = xstrndup(key, (size_t)(slash - key));
+	o->service = xstrdup(key);
 	o->name = xstrdup(slash + 1);
 	o->value = value;
 	free(key);
+	return;
+
+bad:
+	findings_add(&pc->findings, SEV_WARN, "postconf.syntax",
+	    POSTCONF_RULE, "line %zu is not \"service/type/name = value\": "
+	    "\"%.60s\"", lineno, line);
 }
 
 void
 postconf_parse_overrides(struct postconf *pc, const char *text, size_t len)
 {
 	postconf_logical_lines(text, len, postconf_override_line, pc);
+	postconf_sort(pc);
 	pc->have_master = 1;
 }
 
+/* In a sorted table (bsearch), or the small built-in one (linear). */
 static const char *
-postconf_find(const struct postconf_param *v, size_t n, const char *name)
+postconf_find(const struct postconf_param *v, size_t n, const char *name,
+    int sorted)
 {
-	size_t	i;
+	struct postconf_param	 key = { (char *)name, NULL }, *hit;
+	size_t			 i;
 
-	for (i = n; i > 0; i--)
-		if (strcmp(v[i - 1].name, name) == 0)
-			return v[i - 1].value;
+	if (n == 0)
+		return NULL;
+	if (sorted) {
+		hit = bsearch(&key, v, n, sizeof *v, postconf_param_cmp);
+		return hit != NULL ? hit->value : NULL;
+	}
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].name, name) == 0)
+			return v[i].value;
 	return NULL;
 }
 
@@ -328,15 +432,15 @@ static const char *
 postconf_override(const struct postconf *pc, const char *service,
     const char *name)
 {
-	size_t	i;
+	struct postconf_override	key, *hit;
 
-	if (service == NULL)
+	if (service == NULL || pc->noverrides == 0)
 		return NULL;
-	for (i = pc->noverrides; i > 0; i--)
-		if (strcmp(pc->overrides[i - 1].service, service) == 0 &&
-		    strcmp(pc->overrides[i - 1].name, name) == 0)
-			return pc->overrides[i - 1].value;
-	return NULL;
+	key.service = (char *)service;
+	key.name = (char *)name;
+	hit = bsearch(&key, pc->overrides, pc->noverrides,
+	    sizeof *pc->overrides, postconf_override_cmp);
+	return hit != NULL ? hit->value : NULL;
 }
 
 const char *
@@ -346,13 +450,13 @@ postconf_raw(const struct postconf *pc, const char *service,
 	const char	*v;
 
 	if ((v = postconf_override(pc, service, name)) != NULL ||
-	    (v = postconf_find(pc->main, pc->nmain, name)) != NULL ||
-	    (v = postconf_find(pc->defaults, pc->ndefaults, name)) != NULL)
+	    (v = postconf_find(pc->main, pc->nmain, name, 1)) != NULL ||
+	    (v = postconf_find(pc->defaults, pc->ndefaults, name, 1)) != NULL)
 		return v;
 	if (pc->have_defaults)
 		return NULL;
 	return postconf_find(postconf_builtin, sizeof postconf_builtin /
-	    sizeof *postconf_builtin, name);
+	    sizeof *postconf_builtin, name, 0);
 }
 
 int
@@ -360,7 +464,7 @@ postconf_is_set(const struct postconf *pc, const char *service,
     const char *name)
 {
 	return postconf_override(pc, service, name) != NULL ||
-	    postconf_find(pc->main, pc->nmain, name) != NULL;
+	    postconf_find(pc->main, pc->nmain, name, 1) != NULL;
 }
 
 struct postconf_expansion {
@@ -495,18 +599,31 @@ postconf_expand(const struct postconf *pc, const char *service,
 	return strbuf_take(&out);
 }
 
-/* Expansions that never end are cut at POSTCONF_MAX_DEPTH: report them. */
+/*
+ * Expansions that never end are cut (POSTCONF_MAX_DEPTH, _STEPS): report
+ * them.  The whole check has a budget too, for hostile input.
+ */
 void
 postconf_check(struct postconf *pc)
 {
 	struct postconf_expansion	x;
 	struct strbuf			out = { NULL, 0, 0 };
 	size_t				i;
+	long				budget = POSTCONF_CHECK_BUDGET;
 
 	for (i = 0; i < pc->nmain; i++) {
+		if (budget <= 0) {
+			findings_add(&pc->findings, SEV_WARN,
+			    "postconf.too-complex", NULL, "the configuration "
+			    "has too many $name references to check them "
+			    "all; %zu settings were not checked for loops",
+			    pc->nmain - i);
+			break;
+		}
 		memset(&x, 0, sizeof x);
 		x.pc = pc;
 		postconf_expand_into(&x, pc->main[i].value, &out);
+		budget -= x.steps + 1;
 		out.len = 0;
 		if (x.looped)
 			findings_add(&pc->findings, SEV_ERROR, "postconf.loop",

@@ -29,10 +29,10 @@ struct mta_run {
 	struct strbuf		  records;	/* TLSA zone lines */
 };
 
-void	mta_check_served(struct mta_run *);
-void	mta_check_config(struct mta_run *, const struct postfix_config *);
+void	mta_served_check(struct mta_run *);
+void	mta_config_check(struct mta_run *, const struct postfix_config *);
 
 /* SHA-256 of the certificate's public key, hex; NULL without one. */
-char	*mta_spki(X509 *);
+char	*mta_served_spki(X509 *);
 
 #endif

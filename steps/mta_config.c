@@ -390,9 +390,9 @@ mta_compare(struct mta_run *run, const struct mx_host *h,
 
 	if (a->smtp.outcome != SMTP_TLS_OK || d->n == 0)
 		return;
-	served = mta_spki(a->smtp.leaf);
+	served = mta_served_spki(a->smtp.leaf);
 	for (i = 0; i < d->n; i++) {
-		disk = mta_spki(mta_leaf(&d->chains[i]));
+		disk = mta_served_spki(mta_leaf(&d->chains[i]));
 		if (served != NULL && disk != NULL &&
 		    strcmp(served, disk) == 0)
 			on_disk = d->chains[i].path;
@@ -418,7 +418,7 @@ mta_compare(struct mta_run *run, const struct mx_host *h,
 	for (i = 0; i < d->n && ntlsa > 0; i++) {
 		if (mta_tlsa_covers(tlsa, ntlsa, &d->chains[i]))
 			continue;
-		disk = mta_spki(mta_leaf(&d->chains[i]));
+		disk = mta_served_spki(mta_leaf(&d->chains[i]));
 		line = tlsa_zone_line(h->name, 25, 3, 1, 1,
 		    disk != NULL ? disk : "");
 		if (on_disk == NULL)
@@ -462,7 +462,7 @@ mta_records(struct mta_run *run, const char *host, const struct mta_disk *d)
 	int	 j, everywhere;
 
 	for (i = 0; i < d->n; i++) {
-		if ((hex = mta_spki(mta_leaf(&d->chains[i]))) == NULL)
+		if ((hex = mta_served_spki(mta_leaf(&d->chains[i]))) == NULL)
 			continue;
 		line = tlsa_zone_line(host, 25, 3, 1, 1, hex);
 		if (run->records.s == NULL ||
@@ -475,12 +475,12 @@ mta_records(struct mta_run *run, const char *host, const struct mta_disk *d)
 	/* An issuer in the first chain that every other chain sends too. */
 	for (j = 1; d->n > 0 && ca == NULL &&
 	    j < sk_X509_num(d->chains[0].certs); j++) {
-		ca = mta_spki(sk_X509_value(d->chains[0].certs, j));
+		ca = mta_served_spki(sk_X509_value(d->chains[0].certs, j));
 		for (i = 1, everywhere = 1; ca != NULL && i < d->n; i++) {
 			everywhere = 0;
 			for (k = 1; !everywhere &&
 			    (int)k < sk_X509_num(d->chains[i].certs); k++) {
-				other = mta_spki(sk_X509_value(
+				other = mta_served_spki(sk_X509_value(
 				    d->chains[i].certs, (int)k));
 				everywhere = other != NULL &&
 				    strcmp(other, ca) == 0;
@@ -711,7 +711,7 @@ mta_lint_host(const struct postfix_config *pf)
 }
 
 void
-mta_check_config(struct mta_run *run, const struct postfix_config *pf)
+mta_config_check(struct mta_run *run, const struct postfix_config *pf)
 {
 	struct mta_context	*ctx;
 	struct mta_disk		*disk;

@@ -21,7 +21,7 @@
 #define RFC_SUBMISSION		"RFC 8314 §3.3"
 
 char *
-mta_spki(X509 *x)
+mta_served_spki(X509 *x)
 {
 	return tlsa_cert_digest_hex(x, 1, 1);
 }
@@ -173,8 +173,8 @@ mta_served_sni(struct mta_run *run, const char *host,
 			    a->nosni.error);
 		return;
 	}
-	with = mta_spki(a->smtp.leaf);
-	without = mta_spki(a->nosni.leaf);
+	with = mta_served_spki(a->smtp.leaf);
+	without = mta_served_spki(a->nosni.leaf);
 	if (with != NULL && without != NULL && strcmp(with, without) != 0)
 		findings_add_req(fs, SEV_WARN, REQ_ADVICE, "mta.sni-differs",
 		    NULL, "%s [%s]: a client that sends no SNI gets another "
@@ -262,11 +262,11 @@ mta_served_consistency(struct mta_run *run, const struct mx_host *h)
 		if (h->addrs[i].smtp.outcome != SMTP_TLS_OK)
 			continue;
 		if (first == NULL) {
-			first = mta_spki(h->addrs[i].smtp.leaf);
+			first = mta_served_spki(h->addrs[i].smtp.leaf);
 			firsti = i;
 			continue;
 		}
-		other = mta_spki(h->addrs[i].smtp.leaf);
+		other = mta_served_spki(h->addrs[i].smtp.leaf);
 		if (first != NULL && other != NULL &&
 		    strcmp(first, other) != 0)
 			findings_add(&run->r->findings, SEV_WARN,
@@ -280,7 +280,7 @@ mta_served_consistency(struct mta_run *run, const struct mx_host *h)
 }
 
 void
-mta_check_served(struct mta_run *run)
+mta_served_check(struct mta_run *run)
 {
 	const struct mx_host	*h;
 	const struct mx_addr	*a;

@@ -111,9 +111,9 @@ mta_evaluate(const struct observation *o, const struct step_context *ctx,
 	memset(&run, 0, sizeof run);
 	run.o = o;
 	run.r = r;
-	mta_check_served(&run);
+	mta_served_check(&run);
 	if (o->postfix != NULL)
-		mta_check_config(&run, o->postfix);
+		mta_config_check(&run, o->postfix);
 	else
 		mta_no_config(o, r);
 	mta_artifacts(&run);
