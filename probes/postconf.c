@@ -677,22 +677,6 @@ postconf_runs_smtpd(const struct postconf_service *s)
 	    strcmp(s->command, "postscreen") == 0);
 }
 
-const char **
-postconf_smtpd_services(const struct postconf *pc, size_t *n)
-{
-	const char	**v = NULL;
-	size_t		  i;
-
-	*n = 0;
-	for (i = 0; i < pc->nservices; i++) {
-		if (!postconf_runs_smtpd(&pc->services[i]))
-			continue;
-		v = xreallocarray(v, *n + 1, sizeof *v);
-		v[(*n)++] = pc->services[i].key;
-	}
-	return v;
-}
-
 /* "smtp" or "25", after an optional "ADDR:" or "[ADDR]:". */
 static int
 postconf_port25(const char *name, const char **host, size_t *hlen)
@@ -713,6 +697,23 @@ postconf_port25(const char *name, const char **host, size_t *hlen)
 		}
 	}
 	return 1;
+}
+
+const char **
+postconf_smtpd_services(const struct postconf *pc, size_t *n)
+{
+	const char	**v = NULL, *host;
+	size_t		  i, hlen;
+
+	*n = 0;
+	for (i = 0; i < pc->nservices; i++) {
+		if (!postconf_runs_smtpd(&pc->services[i]) ||
+		    !postconf_port25(pc->services[i].name, &host, &hlen))
+			continue;
+		v = xreallocarray(v, *n + 1, sizeof *v);
+		v[(*n)++] = pc->services[i].key;
+	}
+	return v;
 }
 
 const char *

@@ -93,8 +93,9 @@ char	**postconf_list(const char *value, size_t *n);
 void	  postconf_list_free(char **, size_t);
 
 /*
- * The inet services that run smtpd or postscreen: their keys (owned by
- * pc), in master.cf order; the caller frees the array only.
+ * The inet services on port 25 that run smtpd or postscreen: their keys
+ * (owned by pc), in master.cf order; the caller frees the array only.
+ * Submission (465, 587) is not an MX's business and has other rules.
  */
 const char **postconf_smtpd_services(const struct postconf *, size_t *n);
 

@@ -72,6 +72,16 @@ tap_like "$(codes legacy-plain)" "mta.tls10 mta.tls11" \
 tap_is "$(jq -r '.observation.hosts[0].addresses[0].tls10' \
     "$tmp/legacy-plain.json")" accepted "legacy.test accepts TLS 1.0"
 
+run legacy-ports --no-state --submission check legacy.test
+tap_is "$(jq -r '.observation.hosts[0].addresses[0].ports["465"].outcome' \
+    "$tmp/legacy-ports.json")" tls "--submission: implicit TLS on 465"
+tap_is "$(jq -r '.observation.hosts[0].addresses[0].ports["587"].starttls' \
+    "$tmp/legacy-ports.json")" true "--submission: STARTTLS on 587"
+tap_like "$(messages legacy-ports)" "[127.0.25.6]:465: implicit TLS" \
+    "--submission: reported in the mta step"
+tap_is "$(jq -r '.observation.hosts[0].addresses[0].ports' \
+    "$tmp/legacy-plain.json")" null "without --submission: not probed"
+
 # ---- With --ssh: the three-way comparison, per scenario.
 
 ssh_ok=("${ssh_to[@]}" --known-hosts "$MXLAB_KNOWN_HOSTS" --no-state)

@@ -238,6 +238,16 @@ check_tls10() {
 	expect_eq "TLS 1.0" "$got" "$want"
 }
 
+# submission=on: port 465 speaks TLS first, then SMTP.
+check_smtps() {
+	local out
+	out=$(timeout 5 openssl s_client -connect "$MX_ADDR:465" \
+		-servername "$MX_HOST" -CAfile "$MXLAB_CA_FILE" -no-CApath \
+		-no-CAstore -verify_return_error -ign_eof \
+		<<<"QUIT" 2>&1) || { echo "$out"; return 1; }
+	expect_has "s_client" "$out" "220 $MX_HOST"
+}
+
 # reload=pending: the file master.cf names holds the renewed key.
 check_disk_digest() {
 	local file
@@ -384,6 +394,8 @@ check_scenario() {
 	fi
 	[[ $RELOAD == pending ]] && check "$d: renewed key not served" \
 		expect_ne "served vs disk" "$SERVED_311" "$DISK_311"
+	[[ $SUBMISSION == on ]] && check "$d: implicit TLS on 465" \
+		check_smtps
 	case $TLSA in
 	current)
 		check "$d: ldns-dane validates" check_ldns_dane \

@@ -91,6 +91,15 @@ postfix_listener() {
 		echo "  -o smtpd_tls_security_level=none"
 	[[ $S_TLS10 == off ]] ||
 		echo "  -o smtpd_tls_protocols=>=TLSv1"
+	[[ $S_SUBMISSION == on ]] || return 0
+	echo "$S_MX_ADDR:465 inet n - n - - smtpd"
+	echo "  -o myhostname=$S_MX_HOST"
+	echo "  -o smtpd_tls_wrappermode=yes"
+	echo "  -o smtpd_tls_chain_files=$dir/certs/$S_MX_HOST.pem"
+	echo "$S_MX_ADDR:587 inet n - n - - smtpd"
+	echo "  -o myhostname=$S_MX_HOST"
+	echo "  -o smtpd_tls_security_level=encrypt"
+	echo "  -o smtpd_tls_chain_files=$dir/certs/$S_MX_HOST.pem"
 }
 
 postfix_write_master_cf() {

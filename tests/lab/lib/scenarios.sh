@@ -22,13 +22,15 @@
 #   reload   done|pending: pending is a certificate renewed on disk (a new
 #            key) that Postfix has not loaded: master.cf names the new
 #            file, the running master still passes the old one
+#   submission off|on: on adds listeners on ports 465 (implicit TLS) and
+#            587 (STARTTLS required) at the MX address
 LAB_SCENARIOS=(
 	"domain=good.test     mx=127.0.25.1 dnssec=on  tlsa=current sts=testing tlsrpt=on"
 	"domain=demo.test     mx=127.0.25.2 dnssec=on  tlsa=current sts=testing tlsrpt=on"
 	"domain=stale.test    mx=127.0.25.3 dnssec=on  tlsa=stale   sts=testing tlsrpt=on"
 	"domain=unsigned.test mx=127.0.25.4 dnssec=off tlsa=none    sts=testing tlsrpt=on"
 	"domain=plain.test    mx=127.0.25.5 dnssec=on  tlsa=none    sts=none    tlsrpt=off starttls=off"
-	"domain=legacy.test   mx=127.0.25.6 dnssec=on  tlsa=current sts=testing tlsrpt=on  tls10=on"
+	"domain=legacy.test   mx=127.0.25.6 dnssec=on  tlsa=current sts=testing tlsrpt=on  tls10=on submission=on"
 	"domain=pending.test  mx=127.0.25.7 dnssec=on  tlsa=current sts=testing tlsrpt=on  reload=pending"
 )
 
@@ -57,6 +59,7 @@ scenario_load() {
 	S_STARTTLS=on
 	S_TLS10=off
 	S_RELOAD=done
+	S_SUBMISSION=off
 	for word in $1; do
 		key=${word%%=*}
 		value=${word#*=}
@@ -70,6 +73,7 @@ scenario_load() {
 		starttls) S_STARTTLS=$value ;;
 		tls10) S_TLS10=$value ;;
 		reload) S_RELOAD=$value ;;
+		submission) S_SUBMISSION=$value ;;
 		*) lab_die "scenario '$1': unknown key '$key'" ;;
 		esac
 	done
@@ -78,7 +82,7 @@ scenario_load() {
 	[[ $S_DNSSEC == @(on|off) && $S_TLSA == @(current|stale|none) &&
 		$S_STS == @(testing|enforce|none) && $S_TLSRPT == @(on|off) &&
 		$S_STARTTLS == @(on|off) && $S_TLS10 == @(on|off) &&
-		$S_RELOAD == @(done|pending) ]] ||
+		$S_RELOAD == @(done|pending) && $S_SUBMISSION == @(on|off) ]] ||
 		lab_die "scenario '$1': bad value"
 	S_MX_HOST=mx.$S_DOMAIN
 	S_STS_HOST=mta-sts.$S_DOMAIN
@@ -126,6 +130,7 @@ scenario_setup() {
 	STARTTLS="$S_STARTTLS"
 	TLS10="$S_TLS10"
 	RELOAD="$S_RELOAD"
+	SUBMISSION="$S_SUBMISSION"
 	STS_MODE="$S_STS"
 	STS_ID="$sts_id"
 	STS_HOST="$S_STS_HOST"
