@@ -207,6 +207,20 @@ tap_is "$(mta changed2 status)" fail "known_hosts has another key: fail"
 tap_like "$(messages changed2)" "is not the one recorded in" \
     "known_hosts has another key: says where it was recorded"
 
+# Without --ssh-key, the agent's keys: a refused login first (an agent
+# with no keys), then a working one.
+eval "$(ssh-agent -s -a "$tmp/agent.sock")" >/dev/null
+run agent-empty --ssh "$MXLAB_SSH_USER@$MXLAB_SSH_HOST:$MXLAB_SSH_PORT" \
+    --known-hosts "$MXLAB_KNOWN_HOSTS" --no-state check good.test
+tap_like "$(messages agent-empty)" "with the agent's keys" \
+    "agent without keys: login refused, said so"
+ssh-add -q "$MXLAB_SSH_KEY" 2>/dev/null
+run agent --ssh "$MXLAB_SSH_USER@$MXLAB_SSH_HOST:$MXLAB_SSH_PORT" \
+    --known-hosts "$MXLAB_KNOWN_HOSTS" --no-state check good.test
+tap_is "$(mta agent status)" pass "ssh-agent: login with the agent's key"
+kill "$SSH_AGENT_PID"
+unset SSH_AUTH_SOCK SSH_AGENT_PID
+
 run down --ssh root@127.0.22.9:2222 --ssh-key "$MXLAB_SSH_KEY" \
     --known-hosts "$MXLAB_KNOWN_HOSTS" --no-state check good.test
 tap_is "$(mta down status)" pending "no SSH server: pending"
