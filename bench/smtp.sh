@@ -60,8 +60,8 @@ done
 
 # posttls-finger needs a main.cf: no DNS (literal addresses), the CA.
 mkdir "$tmp/pf"
-printf 'compatibility_level = 3.6\ninet_protocols = ipv4\nsmtp_tls_CAfile = %s\n' \
-    "$tmp/ca.crt" >"$tmp/pf/main.cf"
+printf '%s\n' "compatibility_level = 3.6" "inet_protocols = ipv4" \
+    "smtp_tls_CAfile = $tmp/ca.crt" >"$tmp/pf/main.cf"
 export MAIL_CONFIG=$tmp/pf
 
 ms() { date +%s%3N; }

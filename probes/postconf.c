@@ -146,7 +146,8 @@ postconf_logical_lines(const char *text, size_t len,
 		} else
 			strbuf_add(&cur, " ", 1);
 		strbuf_add(&cur, p, (size_t)(line + llen - p));
-		while (cur.len > 0 && isspace((unsigned char)cur.s[cur.len - 1]))
+		while (cur.len > 0 &&
+		    isspace((unsigned char)cur.s[cur.len - 1]))
 			cur.s[--cur.len] = '\0';
 	}
 	if (cur.len > 0)

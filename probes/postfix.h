@@ -20,7 +20,7 @@ struct postfix_file {
 };
 
 struct postfix_config {
-	char			*source;	/* "root@host:22", a file name */
+	char			*source;	/* "root@host:22", or a file */
 	struct postconf		 conf;
 	char			*version;	/* mail_version, or NULL */
 	char			*resolv_conf;	/* NULL when not read */

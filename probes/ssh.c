@@ -667,8 +667,8 @@ ssh_read_files(struct ssh_session *s, struct postfix_config *pf)
 		if (body != NULL && strncmp(body, "@mxanchor-file\n", 15) == 0)
 			body += 15;
 		if (body == NULL)
-			postfix_config_add_file(pf, asked[j], NULL, why != NULL ?
-			    why : "no output for it");
+			postfix_config_add_file(pf, asked[j], NULL,
+			    why != NULL ? why : "no output for it");
 		else if (status[j] != 0) {
 			body[strcspn(body, "\n")] = '\0';
 			postfix_config_add_file(pf, asked[j], NULL, body);

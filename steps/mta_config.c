@@ -217,8 +217,8 @@ mta_check_legacy(struct mta_run *run, const struct postfix_config *pf,
 		if (*v != '\0') {
 			strbuf_printf(&names, "%s%s", names.len > 0 ? ", " : "",
 			    legacy[i]);
-			strbuf_printf(&run->suggest, "# remove: ignored because "
-			    "smtpd_tls_chain_files is set\n#%s = %s\n",
+			strbuf_printf(&run->suggest, "# remove: ignored "
+			    "because smtpd_tls_chain_files is set\n#%s = %s\n",
 			    legacy[i], v);
 		}
 		free(v);

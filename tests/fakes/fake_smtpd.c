@@ -14,7 +14,8 @@
  * on its own thread until killed.  With --transcript, every line either
  * side sends is appended to FILE as "+SECONDS C: text" or "S:", timed
  * from the connection, so a test can check what the client said and
- * when; "(connected)" and "(closed)" lines frame each connection.  --cert and --key may name the same file.
+ * when; "(connected)" and "(closed)" lines frame each connection.
+ * --cert and --key may name the same file.
  *
  * Modes (see fake_modes below): normal, slow-greeting, banner-notice,
  * no-starttls, starttls-refused, inject, tarpit, garbage, ehlo-reject,
