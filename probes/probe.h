@@ -9,11 +9,15 @@
 #ifndef MXANCHOR_PROBE_H
 #define MXANCHOR_PROBE_H
 
+struct ssh_target;
+
 struct probe_opts {
 	const char	*resolver;	/* "ADDR" or "ADDR@PORT", or NULL */
 	const char	*trust_anchor;	/* file of DS or DNSKEY RRs */
 	const char	*ca_file;	/* PEM bundle */
 	int		 timeout_ms;	/* bound on each network wait */
+	int		 submission;	/* also probe ports 465 and 587 */
+	const struct ssh_target *ssh;	/* inspect the MTA, or NULL */
 };
 
 #define PROBE_DEFAULT_TIMEOUT_MS	10000

@@ -18,6 +18,9 @@
 #include <time.h>
 
 #include "probe.h"
+#include "ssh.h"
+
+struct state;
 
 /* Exit codes shared by every command. */
 #define EXIT_CLEAN	0	/* nothing failed */
@@ -30,6 +33,10 @@ struct cli_options {
 	int			 no_state;
 	int			 read_only;
 	int			 json;
+
+	/* --ssh: probe.ssh points here; user and host are owned. */
+	struct ssh_target	 ssh;
+	const char		*trust_host_key; /* operator's confirmation */
 };
 
 struct command {
@@ -57,9 +64,16 @@ char	*cli_domain(const char *);
 void	 cli_check_probe_options(const struct cli_options *);
 /* The state path to use; caller frees. */
 char	*cli_state_path(const struct cli_options *);
+/*
+ * With --ssh: the fingerprint to accept besides known_hosts, from
+ * --trust-host-key or else the state (st may be NULL).
+ */
+void	 cli_ssh_trusted(struct cli_options *, struct state *);
 
 int	 cmd_check(struct cli_options *, int, char **);
 int	 cmd_lint(struct cli_options *, int, char **);
+/* lint postconf FILE [--root DIR]: argv[0] is "postconf". */
+int	 lint_postconf(struct cli_options *, int, char **);
 int	 cmd_reports(struct cli_options *, int, char **);
 int	 cmd_enforce_override(struct cli_options *, int, char **);
 

@@ -71,6 +71,23 @@ check_print_text(const struct check *c)
 	}
 }
 
+/*
+ * A host key the operator confirmed with --trust-host-key is recorded
+ * once a whole SSH session has worked with it; never after a failure.
+ */
+static int
+check_record_hostkey(const struct cli_options *opts, const struct check *c,
+    struct state *st, char **cause)
+{
+	const struct ssh_result	*r = &c->obs->ssh;
+
+	if (opts->trust_host_key == NULL || r->status != SSH_OK ||
+	    !r->by_confirmation)
+		return 0;
+	return state_hostkey_set(st, opts->ssh.host, opts->ssh.port,
+	    r->key_type, r->fingerprint, c->started, cause);
+}
+
 /* Keeps the verdicts in the state, as the wizard would. */
 static int
 check_record(const struct cli_options *opts, const struct check *c)
@@ -109,6 +126,8 @@ check_record(const struct cli_options *opts, const struct check *c)
 	if (rc == 0 && sts_seen_from(c->obs, &seen) == 0)
 		rc = sts_history_record(st, c->domain, c->started, &seen,
 		    &cause);
+	if (rc == 0)
+		rc = check_record_hostkey(opts, c, st, &cause);
 	if (rc != 0) {
 		fprintf(stderr, "mxanchor: %s\n", cause);
 		free(cause);
@@ -122,26 +141,34 @@ check_record(const struct cli_options *opts, const struct check *c)
 	return rc;
 }
 
-/* The rollout's history, when the state has it; none is no error. */
+/*
+ * The rollout's history and a confirmed SSH host key, when the state
+ * has them; none is no error.
+ */
 static void
-check_context(const struct cli_options *opts, const char *domain,
+check_context(struct cli_options *opts, const char *domain,
     struct step_context *ctx)
 {
 	struct state	*st;
 	char		*path, *cause = NULL;
 
 	step_context_init(ctx);
-	if (opts->no_state)
+	if (opts->no_state) {
+		cli_ssh_trusted(opts, NULL);
 		return;
+	}
 	path = cli_state_path(opts);
 	if ((st = state_open(path, STATE_READ_ONLY, &cause)) != NULL) {
 		if (step_context_load(st, domain, ctx, &cause) != 0) {
 			fprintf(stderr, "mxanchor: %s\n", cause);
 			free(cause);
 		}
+		cli_ssh_trusted(opts, st);
 		state_close(st);
-	} else
+	} else {
+		cli_ssh_trusted(opts, NULL);
 		free(cause);
+	}
 	free(path);
 }
 
@@ -201,6 +228,20 @@ check_prometheus(const char *path, const struct check *c)
 	return rc;
 }
 
+/* An SSH session that did not work, said on stderr as well. */
+static void
+check_report_ssh(const struct check *c)
+{
+	const struct observation	*o = c->obs;
+
+	if (!o->ssh_asked || o->ssh.status == SSH_OK)
+		return;
+	fprintf(stderr, "mxanchor: SSH: %s\n", o->ssh.error);
+	if (o->ssh.status == SSH_HOSTKEY_UNKNOWN)
+		fprintf(stderr, "mxanchor: if that is the host's key, run "
+		    "again with --trust-host-key %s\n", o->ssh.fingerprint);
+}
+
 int
 cmd_check(struct cli_options *opts, int argc, char **argv)
 {
@@ -245,6 +286,7 @@ cmd_check(struct cli_options *opts, int argc, char **argv)
 		json_decref(j);
 	} else
 		check_print_text(c);
+	check_report_ssh(c);
 
 	switch (check_exit_code(c)) {
 	case CHECK_FAILED:

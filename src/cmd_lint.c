@@ -210,6 +210,10 @@ cmd_lint(struct cli_options *opts, int argc, char **argv)
 	size_t				  i;
 	int				  c, n = 0, rc;
 
+	/* postconf judges a whole configuration, with its own options. */
+	if (argc > 1 && strcmp(argv[1], "postconf") == 0)
+		return lint_postconf(opts, argc - 1, argv + 1);
+
 	/* Global options may sit anywhere; the rest is the linter's. */
 	words = xcalloc((size_t)argc * 2 + 1, sizeof *words);
 	while ((c = cli_getopt(argc, argv, options, opts)) != -1) {
@@ -221,7 +225,7 @@ cmd_lint(struct cli_options *opts, int argc, char **argv)
 	}
 	if (n == 0)
 		cli_usage_error("lint wants a kind: sts-txt, sts-policy, "
-		    "tlsrpt-txt");
+		    "tlsrpt-txt, postconf");
 	for (i = 0; i < NLINTS && l == NULL; i++)
 		if (strcmp(lint_table[i].name, words[0]) == 0)
 			l = &lint_table[i];

@@ -26,6 +26,7 @@
 #include "xmalloc.h"
 
 static int	cmd_help(struct cli_options *, int, char **);
+static void	cli_check_ssh_options(const struct cli_options *);
 
 static const char check_help[] =
 "Runs every step's probes against DOMAIN and prints the verdicts, the\n"
@@ -93,10 +94,14 @@ static const char lint_help[] =
 "  sts-txt RECORD        an _mta-sts TXT record (RFC 8461 §3.1)\n"
 "  sts-policy FILE       an MTA-STS policy file (§3.2), - for stdin\n"
 "  tlsrpt-txt RECORD     an _smtp._tls TXT record (RFC 8460 §3)\n"
+"  postconf FILE         saved postconf -n output (or a main.cf): the mta\n"
+"                        step's checks of the TLS and DANE settings\n"
 "\n"
 "  --mx HOST             sts-policy: an MX host the policy must cover\n"
 "                        (repeat for each)\n"
 "  --domain DOMAIN       sts-policy: the policy domain, for wildcards\n"
+"  --root DIR            postconf: read the certificate files it names\n"
+"                        below DIR (a copy of the host's files)\n"
 "  --json                print JSON\n"
 "\n"
 "Exit status: 0 when no MUST is broken, 1 when one is, 2 on a usage\n"
@@ -227,7 +232,7 @@ static const struct command commands[] = {
 	{ "inventory", "inventory DOMAIN [ACTION ...]",
 	    "recovery addresses, mailbox checks and confirmations",
 	    cmd_inventory, inventory_help },
-	{ "lint", "lint sts-txt|sts-policy|tlsrpt-txt INPUT... [--json]",
+	{ "lint", "lint sts-txt|sts-policy|tlsrpt-txt|postconf INPUT...",
 	    "check a record or policy before publishing it", cmd_lint,
 	    lint_help },
 	{ "reports", "reports import PATH...|summary DOMAIN [--json]",
@@ -263,6 +268,14 @@ static const char options_text[] =
 "  --no-state              do not record results in the state\n"
 "  --read-only             never write the state\n"
 "  --timeout SECONDS       bound on each network wait (default: 10)\n"
+"  --ssh USER@HOST[:PORT]  read the MTA's Postfix configuration over SSH\n"
+"                          (read-only) for the mta step\n"
+"  --ssh-key FILE          SSH private key (default: ssh-agent)\n"
+"  --known-hosts FILE      OpenSSH known_hosts (default:\n"
+"                          ~/.ssh/known_hosts)\n"
+"  --trust-host-key SHA256:...  accept and record this host key, after\n"
+"                          checking it with the host's administrator\n"
+"  --submission            also probe ports 465 and 587\n"
 "  --json                  print JSON\n"
 "  -v, --log FILE          write a developer log to FILE\n"
 "  --now TIME              pretend the time is TIME (for tests)\n"
@@ -282,6 +295,11 @@ enum {
 	OPT_READ_ONLY,
 	OPT_JSON,
 	OPT_NOW,
+	OPT_SSH,
+	OPT_SSH_KEY,
+	OPT_KNOWN_HOSTS,
+	OPT_TRUST_HOST_KEY,
+	OPT_SUBMISSION,
 };
 
 static const struct option global_options[] = {
@@ -297,6 +315,12 @@ static const struct option global_options[] = {
 	{ "now",		required_argument,	NULL, OPT_NOW },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
+	{ "ssh",		required_argument,	NULL, OPT_SSH },
+	{ "ssh-key",		required_argument,	NULL, OPT_SSH_KEY },
+	{ "known-hosts",	required_argument,	NULL, OPT_KNOWN_HOSTS },
+	{ "trust-host-key",	required_argument,	NULL,
+	    OPT_TRUST_HOST_KEY },
+	{ "submission",		no_argument,		NULL, OPT_SUBMISSION },
 };
 #define NGLOBAL	(sizeof global_options / sizeof global_options[0])
 
@@ -403,6 +427,65 @@ cli_check_probe_options(const struct cli_options *opts)
 	if (opts->probe.ca_file != NULL &&
 	    access(opts->probe.ca_file, R_OK) != 0)
 		cli_usage_error("cannot read CA file %s", opts->probe.ca_file);
+	cli_check_ssh_options(opts);
+}
+
+/* --ssh-key and friends make sense only with --ssh, and files must be there. */
+static void
+cli_check_ssh_options(const struct cli_options *opts)
+{
+	const struct ssh_target	*t = &opts->ssh;
+
+	if (opts->probe.ssh == NULL) {
+		if (t->key_file != NULL || t->known_hosts != NULL ||
+		    opts->trust_host_key != NULL)
+			cli_usage_error("--ssh-key, --known-hosts and "
+			    "--trust-host-key go with --ssh USER@HOST");
+		return;
+	}
+	if (t->key_file != NULL && access(t->key_file, R_OK) != 0)
+		cli_usage_error("cannot read SSH key %s", t->key_file);
+	if (t->known_hosts != NULL && access(t->known_hosts, R_OK) != 0)
+		cli_usage_error("cannot read known hosts file %s",
+		    t->known_hosts);
+}
+
+/* "SHA256:" and 43 characters of unpadded base64, as OpenSSH prints. */
+static int
+cli_fingerprint_ok(const char *fp)
+{
+	size_t	i;
+
+	if (strncmp(fp, "SHA256:", 7) != 0 || strlen(fp + 7) != 43)
+		return 0;
+	for (i = 7; fp[i] != '\0'; i++)
+		if (!isalnum((unsigned char)fp[i]) && fp[i] != '+' &&
+		    fp[i] != '/')
+			return 0;
+	return 1;
+}
+
+void
+cli_ssh_trusted(struct cli_options *opts, struct state *st)
+{
+	char	*fp = NULL, *cause = NULL;
+
+	if (opts->probe.ssh == NULL)
+		return;
+	if (opts->trust_host_key != NULL) {
+		opts->ssh.trusted = opts->trust_host_key;
+		return;
+	}
+	if (st == NULL)
+		return;
+	if (state_hostkey_get(st, opts->ssh.host, opts->ssh.port, &fp,
+	    &cause) < 0) {
+		fprintf(stderr, "mxanchor: %s\n", cause);
+		free(cause);
+		return;
+	}
+	/* Kept for the rest of the run, like the other option strings. */
+	opts->ssh.trusted = fp;
 }
 
 /*
@@ -428,6 +511,22 @@ cli_state_path(const struct cli_options *opts)
 	}
 	free(dir);
 	return xstrdup(opts->state_path);
+}
+
+static void
+cli_ssh_option(struct cli_options *opts, const char *arg)
+{
+	char	*user, *host, *cause = NULL;
+	int	 port;
+
+	if (ssh_target_parse(arg, &user, &host, &port, &cause) != 0)
+		cli_usage_error("%s", cause);
+	free((char *)opts->ssh.user);
+	free((char *)opts->ssh.host);
+	opts->ssh.user = user;
+	opts->ssh.host = host;
+	opts->ssh.port = port;
+	opts->probe.ssh = &opts->ssh;
 }
 
 /* Handles one global option; returns 0 when c was not one. */
@@ -477,6 +576,25 @@ cli_global_option(int c, struct cli_options *opts)
 			    "YYYY-MM-DDTHH:MM:SS, not %s", optarg);
 		clock_set(t);
 		break;
+	case OPT_SSH:
+		cli_ssh_option(opts, optarg);
+		break;
+	case OPT_SSH_KEY:
+		opts->ssh.key_file = optarg;
+		break;
+	case OPT_KNOWN_HOSTS:
+		opts->ssh.known_hosts = optarg;
+		break;
+	case OPT_TRUST_HOST_KEY:
+		if (!cli_fingerprint_ok(optarg))
+			cli_usage_error("--trust-host-key wants a fingerprint "
+			    "as ssh-keygen -lf prints it (SHA256:...), not "
+			    "%s", optarg);
+		opts->trust_host_key = optarg;
+		break;
+	case OPT_SUBMISSION:
+		opts->probe.submission = 1;
+		break;
 	case 'h':
 		if (current_command != NULL)
 			command_usage(stdout, current_command);
@@ -522,13 +640,35 @@ cli_getopt(int argc, char **argv, const struct option *cmd_options,
 	return -1;
 }
 
+/* A host key confirmed earlier, from the state, for the wizard's checks. */
+static void
+cli_wizard_trusted(struct cli_options *opts)
+{
+	struct state	*st;
+	char		*path, *cause = NULL;
+
+	if (opts->probe.ssh == NULL || opts->no_state)
+		return;
+	path = cli_state_path(opts);
+	if (path != NULL && (st = state_open(path, STATE_READ_ONLY,
+	    &cause)) != NULL) {
+		cli_ssh_trusted(opts, st);
+		state_close(st);
+	} else {
+		cli_ssh_trusted(opts, NULL);
+		free(cause);
+	}
+	free(path);
+}
+
 static int
-run_wizard(const struct cli_options *opts, char *domain)
+run_wizard(struct cli_options *opts, char *domain)
 {
 	struct tui_options	 topts;
 	char			*path, *cause = NULL;
 	int			 rc;
 
+	cli_wizard_trusted(opts);
 	memset(&topts, 0, sizeof topts);
 	topts.probe = opts->probe;
 	topts.read_only = opts->read_only;
@@ -594,6 +734,10 @@ main(int argc, char **argv)
 	probe_global_cleanup();
 
 	free(domain);
+	free((char *)opts.ssh.user);
+	free((char *)opts.ssh.host);
+	if (opts.ssh.trusted != opts.trust_host_key)
+		free((char *)opts.ssh.trusted);
 	log_close();
 	return rc;
 }

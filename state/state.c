@@ -111,6 +111,17 @@ static const char *state_migrations[] = {
 	/* 3 -> 4: the inventory (inventory.c): recovery addresses, mailboxes. */
 	STATE_SCHEMA_INVENTORY
 	"PRAGMA user_version = 4;",
+
+	/* 4 -> 5: SSH host keys the operator confirmed (the mta step). */
+	"CREATE TABLE ssh_hostkeys ("
+	"  host TEXT NOT NULL,"
+	"  port INTEGER NOT NULL,"
+	"  key_type TEXT NOT NULL,"
+	"  fingerprint TEXT NOT NULL,"
+	"  confirmed INTEGER NOT NULL,"
+	"  PRIMARY KEY (host, port)"
+	");"
+	"PRAGMA user_version = 5;",
 };
 #define STATE_SCHEMA_VERSION \
 	((int)(sizeof state_migrations / sizeof state_migrations[0]))
@@ -1345,4 +1356,62 @@ state_event_list_free(struct state_event *list, size_t n)
 		free(list[i].message);
 	}
 	free(list);
+}
+
+/* A file opened read-only keeps its old schema: the table may be absent. */
+static int
+state_has_table(struct state *s, const char *table, char **cause)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	stmt = state_stmt(s, cause, "SELECT 1 FROM sqlite_master WHERE "
+	    "type = 'table' AND name = ?", "t", table);
+	if (stmt == NULL)
+		return -1;
+	rc = state_step(s, stmt, cause);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+state_hostkey_get(struct state *s, const char *host, int port,
+    char **fingerprint, char **cause)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	*fingerprint = NULL;
+	if ((rc = state_has_table(s, "ssh_hostkeys", cause)) <= 0)
+		return rc;
+	stmt = state_stmt(s, cause, "SELECT fingerprint FROM ssh_hostkeys "
+	    "WHERE host = ? AND port = ?", "ti", host, (sqlite3_int64)port);
+	if (stmt == NULL)
+		return -1;
+	if ((rc = state_step(s, stmt, cause)) == 1)
+		*fingerprint = state_column(stmt, 0);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+state_hostkey_set(struct state *s, const char *host, int port,
+    const char *key_type, const char *fingerprint, time_t when, char **cause)
+{
+	if (host == NULL || *host == '\0' || key_type == NULL ||
+	    fingerprint == NULL) {
+		state_cause(cause, "host key without host, type or "
+		    "fingerprint");
+		return -1;
+	}
+	if (state_begin_write(s, cause) != 0)
+		return -1;
+	if (state_run(s, cause, "INSERT OR REPLACE INTO ssh_hostkeys (host, "
+	    "port, key_type, fingerprint, confirmed) VALUES (?, ?, ?, ?, ?)",
+	    "titti", host, (sqlite3_int64)port, key_type, fingerprint,
+	    (sqlite3_int64)when) != 0) {
+		state_rollback(s);
+		return -1;
+	}
+	return state_commit(s, cause);
 }

@@ -124,4 +124,16 @@ int	state_event_list(struct state *, const char *domain, size_t limit,
 	    struct state_event **out, size_t *n, char **cause);
 void	state_event_list_free(struct state_event *, size_t);
 
+/*
+ * SSH host keys the operator confirmed (not in known_hosts), by host and
+ * port: the fingerprint ("SHA256:..."), nothing secret.  get returns 1
+ * and sets *fingerprint (caller frees), 0 when none, -1 on error; set
+ * replaces what was recorded for host and port.
+ */
+int	state_hostkey_get(struct state *, const char *host, int port,
+	    char **fingerprint, char **cause);
+int	state_hostkey_set(struct state *, const char *host, int port,
+	    const char *key_type, const char *fingerprint, time_t when,
+	    char **cause);
+
 #endif

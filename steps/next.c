@@ -11,13 +11,24 @@
 typedef int (*next_rule_fn)(const struct next_overview *, time_t now,
     struct next_action *);
 
+static int	next_mta(const struct next_overview *, time_t,
+		    struct next_action *);
 static int	next_enforce(const struct next_overview *, time_t,
 		    struct next_action *);
 
 /* By step id; a step without a rule gets the general one. */
 static const next_rule_fn next_rules[STEP_COUNT] = {
+	[STEP_MTA] = next_mta,
 	[STEP_ENFORCE] = next_enforce,
 };
+
+/* Pending means the server's configuration was not read: say how to. */
+static int
+next_mta(const struct next_overview *o, time_t now, struct next_action *a)
+{
+	snprintf(a->text, sizeof a->text, "inspect Postfix over SSH");
+	return 1;
+}
 
 /*
  * Enforce waits for the testing policy to have run long enough, counted

@@ -1,9 +1,12 @@
 /*
  * Gathering the observation of a domain: three waves of concurrent
- * probes, each wave needing the answers of the one before.
+ * probes, each wave needing the answers of the one before.  The third
+ * makes several SMTP sessions per MX address (struct mx_addr).
  */
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/ssl.h>
 
 #include "clock.h"
 #include "observe.h"
@@ -86,9 +89,17 @@ observe_wave1(void *p, size_t i)
 		    "TXT");
 		free(name);
 		break;
+	case 6:
+		if (run->opts->ssh == NULL)
+			break;
+		o->ssh_asked = 1;
+		ssh_inspect_postfix(run->opts, run->opts->ssh, &o->ssh,
+		    &o->postfix);
+		observe_report(run, "SSH", run->opts->ssh->host);
+		break;
 	}
 }
-#define OBSERVE_WAVE1_JOBS	6
+#define OBSERVE_WAVE1_JOBS	7
 
 /* The zone apex: the SOA owner in the answer, else in the authority. */
 static char *
@@ -253,16 +264,59 @@ struct observe_smtp {
 	struct observe_target	*targets;
 };
 
-/* Wave 3: one STARTTLS probe per MX address. */
+/* The sessions made per address, in job order (see struct mx_addr). */
+enum observe_session {
+	OBSERVE_SMTP,
+	OBSERVE_TLS10,
+	OBSERVE_TLS11,
+	OBSERVE_NOSNI,
+	OBSERVE_SMTPS,
+	OBSERVE_SUBMISSION,
+	OBSERVE_SESSIONS
+};
+
+/* Wave 3: every session of every MX address, all at once. */
 static void
 observe_wave3(void *p, size_t i)
 {
-	struct observe_smtp	*w = p;
-	struct observe_target	*t = &w->targets[i];
+	static const struct smtp_params	 plain, tls10 = { .tls_version = TLS1_VERSION },
+	    tls11 = { .tls_version = TLS1_1_VERSION }, nosni = { .no_sni = 1 },
+	    implicit = { .implicit_tls = 1 };
+	struct observe_smtp		*w = p;
+	struct observe_target		*t = &w->targets[i / OBSERVE_SESSIONS];
+	const struct probe_opts		*opts = w->run->opts;
+	const char			*host = t->host->name;
+	const char			*addr = t->addr->addr;
 
-	smtp_probe(w->run->opts, t->host->name, t->addr->addr, 25,
-	    &t->addr->smtp);
-	observe_report(w->run, "SMTP", t->addr->addr);
+	switch (i % OBSERVE_SESSIONS) {
+	case OBSERVE_SMTP:
+		smtp_probe(opts, host, addr, 25, &t->addr->smtp);
+		observe_report(w->run, "SMTP", addr);
+		break;
+	case OBSERVE_TLS10:
+		smtp_probe_with(opts, host, addr, 25, &tls10, &t->addr->tls10);
+		break;
+	case OBSERVE_TLS11:
+		smtp_probe_with(opts, host, addr, 25, &tls11, &t->addr->tls11);
+		break;
+	case OBSERVE_NOSNI:
+		smtp_probe_with(opts, host, addr, 25, &nosni, &t->addr->nosni);
+		break;
+	case OBSERVE_SMTPS:
+		if (opts->submission)
+			smtp_probe_with(opts, host, addr, 465, &implicit,
+			    &t->addr->smtps);
+		else
+			t->addr->smtps.outcome = SMTP_UNTESTED;
+		break;
+	case OBSERVE_SUBMISSION:
+		if (opts->submission)
+			smtp_probe_with(opts, host, addr, 587, &plain,
+			    &t->addr->submission);
+		else
+			t->addr->submission.outcome = SMTP_UNTESTED;
+		break;
+	}
 }
 
 static void
@@ -297,7 +351,7 @@ observe_smtp_all(struct observe_run *run)
 			n++;
 		}
 	}
-	parallel_for(total, observe_wave3, &w);
+	parallel_for(total * OBSERVE_SESSIONS, observe_wave3, &w);
 	free(w.targets);
 }
 
@@ -358,6 +412,11 @@ observation_free(struct observation *o)
 		for (j = 0; j < h->naddrs; j++) {
 			free(h->addrs[j].addr);
 			smtp_result_free(&h->addrs[j].smtp);
+			smtp_result_free(&h->addrs[j].tls10);
+			smtp_result_free(&h->addrs[j].tls11);
+			smtp_result_free(&h->addrs[j].nosni);
+			smtp_result_free(&h->addrs[j].smtps);
+			smtp_result_free(&h->addrs[j].submission);
 		}
 		free(h->addrs);
 	}
@@ -374,5 +433,10 @@ observation_free(struct observation *o)
 	dns_answer_free(o->sts_aaaa);
 	dns_answer_free(o->tlsrpt_txt);
 	https_result_free(&o->sts_policy);
+	ssh_result_free(&o->ssh);
+	if (o->postfix != NULL) {
+		postfix_config_free(o->postfix);
+		free(o->postfix);
+	}
 	free(o);
 }

@@ -21,10 +21,24 @@
 #include "https.h"
 #include "probe.h"
 #include "smtp.h"
+#include "ssh.h"
 
+/*
+ * One MX address.  smtp is the session senders have: port 25, STARTTLS,
+ * SNI.  The others are extra connections made beside it to learn what
+ * one session cannot tell: whether TLS 1.0 and 1.1 are still accepted,
+ * what a client sending no SNI gets, and, when probe_opts.submission
+ * asks, ports 465 and 587 (outcome SMTP_UNTESTED with no error when not
+ * asked).
+ */
 struct mx_addr {
 	char			*addr;
 	struct smtp_result	 smtp;
+	struct smtp_result	 tls10;
+	struct smtp_result	 tls11;
+	struct smtp_result	 nosni;
+	struct smtp_result	 smtps;		/* 465, implicit TLS */
+	struct smtp_result	 submission;	/* 587, STARTTLS */
 };
 
 struct mx_host {
@@ -83,6 +97,14 @@ struct observation {
 	   (observe_servers.c): the domain's zone, then the TLSA zones. */
 	struct authority_zone	*servers;
 	size_t			 nservers;
+
+	/*
+	 * The MTA's own configuration, when probe_opts.ssh asked for it:
+	 * how the SSH session went, and what it read (NULL unless SSH_OK).
+	 */
+	int			 ssh_asked;
+	struct ssh_result	 ssh;
+	struct postfix_config	*postfix;
 };
 
 typedef void (*observe_progress_fn)(void *arg, const char *what);
@@ -121,5 +143,7 @@ json_t		*observe_servers_json(const struct observation *);
 
 /* A summary of what was seen, for the state and for --json. */
 json_t		*observation_to_json(const struct observation *);
+/* Its "mta" member: the SSH session and what it read; null without. */
+json_t		*observation_mta_json(const struct observation *);
 
 #endif

@@ -45,28 +45,129 @@ observe_json_dns(const struct dns_answer *a)
 	    "ms", (json_int_t)a->elapsed_ms);
 }
 
+/* "2026-12-03T14:00:00Z", or NULL when the time is not representable. */
+static json_t *
+observe_json_asn1_time(const ASN1_TIME *t)
+{
+	struct tm	tm;
+	char		buf[32];
+
+	if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1)
+		return json_null();
+	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(buf);
+}
+
+static json_t *
+observe_json_name(const X509_NAME *name)
+{
+	char	*s;
+	json_t	*j;
+
+	if ((s = X509_NAME_oneline(name, NULL, 0)) == NULL)
+		return json_null();
+	j = json_string(s);
+	OPENSSL_free(s);
+	return j != NULL ? j : json_null();
+}
+
+/* The chain as sent, leaf first: who, by whom, until when, which key. */
+static json_t *
+observe_json_chain(STACK_OF(X509) *chain)
+{
+	json_t	*arr = json_array(), *j;
+	X509	*x;
+	char	*digest;
+	int	 i;
+
+	for (i = 0; chain != NULL && i < sk_X509_num(chain); i++) {
+		x = sk_X509_value(chain, i);
+		j = json_object();
+		json_object_set_new(j, "subject",
+		    observe_json_name(X509_get_subject_name(x)));
+		json_object_set_new(j, "issuer",
+		    observe_json_name(X509_get_issuer_name(x)));
+		json_object_set_new(j, "not_after",
+		    observe_json_asn1_time(X509_get0_notAfter(x)));
+		if ((digest = tlsa_cert_digest_hex(x, 1, 1)) != NULL) {
+			json_object_set_new(j, "spki_sha256",
+			    json_string(digest));
+			free(digest);
+		}
+		json_array_append_new(arr, j);
+	}
+	return arr;
+}
+
 static json_t *
 observe_json_smtp(const struct smtp_result *r)
 {
 	json_t	*j;
 	char	*digest;
 
-	j = json_pack("{s:s, s:s, s:b, s:I}",
+	j = json_pack("{s:s, s:i, s:s, s:b, s:I}",
 	    "address", r->addr != NULL ? r->addr : "",
+	    "port", r->port,
 	    "outcome", smtp_outcome_name(r->outcome),
 	    "starttls", r->starttls_offered,
 	    "ms", (json_int_t)r->elapsed_ms);
 	if (r->error != NULL)
 		json_object_set_new(j, "error", json_string(r->error));
+	if (r->failed_in != NULL)
+		json_object_set_new(j, "failed_in", json_string(r->failed_in));
+	if (r->banner != NULL) {
+		json_object_set_new(j, "banner", json_string(r->banner));
+		json_object_set_new(j, "greeting_lines",
+		    json_integer(r->greeting_lines));
+		json_object_set_new(j, "greeting_ms",
+		    json_integer(r->greeting_ms));
+	}
+	if (r->helo_fallback)
+		json_object_set_new(j, "helo_fallback", json_true());
+	if (r->starttls_code != 0)
+		json_object_set_new(j, "starttls_code",
+		    json_integer(r->starttls_code));
+	if (r->injected)
+		json_object_set_new(j, "injected", json_true());
 	if (r->tls_version != NULL) {
 		json_object_set_new(j, "tls_version",
 		    json_string(r->tls_version));
 		json_object_set_new(j, "cipher", json_string(r->cipher));
 		json_object_set_new(j, "pkix", json_boolean(r->pkix_ok));
+		if (r->pkix_error != NULL)
+			json_object_set_new(j, "pkix_error",
+			    json_string(r->pkix_error));
+		json_object_set_new(j, "sni", json_boolean(r->sni_sent));
+		json_object_set_new(j, "ocsp_stapled",
+		    json_boolean(r->ocsp_stapled));
+		json_object_set_new(j, "chain", observe_json_chain(r->chain));
 	}
 	if ((digest = tlsa_cert_digest_hex(r->leaf, 1, 1)) != NULL) {
 		json_object_set_new(j, "spki_sha256", json_string(digest));
 		free(digest);
+	}
+	return j;
+}
+
+/* The main session, with what the extra ones found beside it. */
+static json_t *
+observe_json_addr(const struct mx_addr *a)
+{
+	json_t	*j = observe_json_smtp(&a->smtp), *ports;
+
+	json_object_set_new(j, "family", json_string(
+	    strchr(a->addr, ':') != NULL ? "ipv6" : "ipv4"));
+	json_object_set_new(j, "tls10", json_string(smtp_support_name(
+	    smtp_version_support(&a->tls10))));
+	json_object_set_new(j, "tls11", json_string(smtp_support_name(
+	    smtp_version_support(&a->tls11))));
+	json_object_set_new(j, "no_sni", observe_json_smtp(&a->nosni));
+	if (a->smtps.host != NULL || a->submission.host != NULL) {
+		ports = json_object();
+		json_object_set_new(ports, "465", observe_json_smtp(&a->smtps));
+		json_object_set_new(ports, "587",
+		    observe_json_smtp(&a->submission));
+		json_object_set_new(j, "ports", ports);
 	}
 	return j;
 }
@@ -78,8 +179,7 @@ observe_json_host(const struct mx_host *h)
 	size_t	 i;
 
 	for (i = 0; i < h->naddrs; i++)
-		json_array_append_new(addrs,
-		    observe_json_smtp(&h->addrs[i].smtp));
+		json_array_append_new(addrs, observe_json_addr(&h->addrs[i]));
 	return json_pack("{s:s, s:i, s:b, s:o, s:o, s:o, s:o}",
 	    "name", h->name,
 	    "preference", h->pref,
@@ -134,7 +234,7 @@ observation_to_json(const struct observation *o)
 		json_array_append_new(hosts, observe_json_host(&o->hosts[i]));
 
 	return json_pack("{s:s, s:s, s:I, s:I, s:o, s:b, s:o, s:o, s:o,"
-	    " s:i, s:o, s:o, s:o, s:o, s:o}",
+	    " s:i, s:o, s:o, s:o, s:o, s:o, s:o}",
 	    "domain", o->domain,
 	    "zone", o->zone != NULL ? o->zone : o->domain,
 	    "taken", (json_int_t)o->taken,
@@ -149,5 +249,6 @@ observation_to_json(const struct observation *o)
 	    "sts_policy", observe_json_policy(o),
 	    "tlsrpt_txt", observe_json_dns(o->tlsrpt_txt),
 	    "dnssec", observe_dnssec_json(o),
-	    "servers", observe_servers_json(o));
+	    "servers", observe_servers_json(o),
+	    "mta", observation_mta_json(o));
 }

@@ -11,6 +11,7 @@
 extern const struct step step_inventory;
 extern const struct step step_dnssec;
 extern const struct step step_tlsa;
+extern const struct step step_mta;
 extern const struct step step_mta_sts;
 extern const struct step step_tls_rpt;
 extern const struct step step_enforce;
@@ -20,6 +21,7 @@ const struct step *const step_table[STEP_COUNT] = {
 	&step_inventory,
 	&step_dnssec,
 	&step_tlsa,
+	&step_mta,
 	&step_mta_sts,
 	&step_tls_rpt,
 	&step_enforce,

@@ -33,6 +33,7 @@ enum step_id {
 	STEP_INVENTORY,
 	STEP_DNSSEC,
 	STEP_TLSA,
+	STEP_MTA,
 	STEP_MTA_STS,
 	STEP_TLS_RPT,
 	STEP_ENFORCE,
@@ -42,7 +43,8 @@ enum step_id {
 /* Something to publish: a zone fragment, a file, a command. */
 struct artifact {
 	char	*name;		/* "TLSA records for mx.example.net" */
-	char	*kind;		/* "zone", "file", "text" */
+	char	*kind;		/* to publish: "zone", "file", "script",
+				   "form", "config"; to read: "text" */
 	char	*content;
 };
 

@@ -39,11 +39,11 @@ tlsa_forms_artifacts(const struct observation *o, struct step_result *r)
 		return;
 	text = tlsagen_nsupdate(&set, -1, NULL, o->zone);
 	step_result_artifact(r, "nsupdate script for the keys served now",
-	    "text", text);
+	    "script", text);
 	free(text);
 	text = tlsagen_list(&set);
 	step_result_artifact(r, "The same records for a provider's web form",
-	    "text", text);
+	    "form", text);
 	free(text);
 	tlsagen_set_free(&set);
 }

@@ -15,7 +15,7 @@ static const struct {
 	const char	*what;
 } help_keys[] = {
 	{ "j k Up Down", "move between domains or steps" },
-	{ "1-6", "go to a step" },
+	{ "1-7", "go to a step" },
 	{ "Enter l Right", "open the domain; in a domain, focus the detail" },
 	{ "Tab", "switch between the steps and the detail" },
 	{ "J K PgUp PgDn", "scroll the detail (Space, b too)" },

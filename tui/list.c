@@ -1,13 +1,14 @@
 /*
  * The domain list screen: the dashboard, most urgent domain first.
  *
- *   Domain            inv  sec  tlsa sts  rpt  enf  Next action    Last...
- * > stale.test        ✓    ✓    ✗    ✓    ✓    ·    fix DANE TLSA  2026-...
- *   good.test         ✓    ✓    ✓    ✓    ✓    ·    enforce MTA-ST...
+ *   Domain            inv  sec  tlsa mta  sts  rpt  enf  Next action    Last...
+ * > stale.test        ✓    ✓    ✗    ✓    ✓    ✓    ·    fix DANE TLSA  2026-...
+ *   good.test         ✓    ✓    ✓    ✓    !    ✓    ·    enforce MTA-ST...
  */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bars.h"
 #include "clock.h"
@@ -19,14 +20,14 @@
 #include "xmalloc.h"
 
 #define LIST_COL_W	5
-#define LIST_TIME_W	21
+#define LIST_TIME_W	17	/* "2026-12-03 14:05", UTC */
 #define LIST_NAME_MIN	16
 #define LIST_NAME_MAX	32
-#define LIST_NEXT_W	30	/* before there is room for the time */
+#define LIST_NEXT_W	28	/* before there is room for the time */
 
 /* Column labels by step id; the step table's titles are too wide. */
 static const char *const list_labels[STEP_COUNT] = {
-	"inv", "sec", "tlsa", "sts", "rpt", "enf",
+	"inv", "sec", "tlsa", "mta", "sts", "rpt", "enf",
 };
 
 static const struct bars_hint list_hints[] = {
@@ -114,6 +115,7 @@ list_draw_row(struct app *app, size_t idx, int y)
 	const struct step		*step;
 	enum step_status		 status, marks[STEP_COUNT];
 	char				 when[32];
+	struct tm			 tm;
 	size_t				 i;
 	int				 x, w, selected, attr;
 
@@ -152,7 +154,9 @@ list_draw_row(struct app *app, size_t idx, int y)
 		text_put(y, x + theme_mark_width() + 1,
 		    w - theme_mark_width() - 1, attr, "checking", 0);
 	} else if (d->checked != 0) {
-		clock_format(d->checked, when, sizeof when);
+		/* To the minute is enough at a glance; the view has it all. */
+		gmtime_r(&d->checked, &tm);
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
 		text_put(y, x, w, attr, when, 0);
 	} else
 		text_put(y, x, w, selected ? attr : theme_attr(THEME_DIM),

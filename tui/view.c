@@ -1,7 +1,7 @@
 /*
  * The domain view screen.
  *
- *  Steps                    | TLSA (step 3 of 6)
+ *  Steps                    | TLSA (step 3 of 7)
  * > ✓ 1 Inventory           | ✓ pass   checked 2026-12-03T13:44:56Z
  *   ✓ 2 DNSSEC              |
  *   ✓ 3 TLSA                | summary ...

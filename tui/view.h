@@ -1,5 +1,5 @@
 /*
- * The domain view: the six steps on the left with their marks, the
+ * The domain view: the seven steps on the left with their marks, the
  * selected step's detail on the right (title, status, summary, findings,
  * artifacts), scrollable.  Moving the step cursor stores it in the state.
  */

@@ -39,7 +39,8 @@ messages_of() {
 run_check good.test
 tap_is "$rc" 0 "good.test: exit 0"
 tap_is "$(jq -r '[.steps[].id] | join(",")' "$tmp/good.test.json")" \
-    "inventory,dnssec,tlsa,mta-sts,tls-rpt,enforce" "steps in rollout order"
+    "inventory,dnssec,tlsa,mta,mta-sts,tls-rpt,enforce" \
+    "steps in rollout order"
 for s in inventory dnssec tlsa mta-sts tls-rpt; do
 	tap_is "$(status_of good.test $s)" pass "good.test: $s passes"
 done
@@ -80,8 +81,8 @@ tap_is "$(jq -r '.steps[] | select(.id == "tlsa") | .artifacts[] |
     "stale.test: offers the record for the served key, ready to paste"
 
 # The results are kept in the state, one row per step.
-tap_is "$(sqlite3 "$tmp/state.db" "select count(*) from steps")" 18 \
-    "three checks left 3 x 6 step rows in the state"
+tap_is "$(sqlite3 "$tmp/state.db" "select count(*) from steps")" 21 \
+    "three checks left 3 x 7 step rows in the state"
 
 # The state carries history: under an injected clock, a policy first seen
 # passing on the 1st has been in testing for 14 days on the 15th.

@@ -45,6 +45,11 @@ expect_eq() {
 	[[ $2 == "$3" ]] || { echo "$1: got '$2', want '$3'"; return 1; }
 }
 
+# Fail with a message when A equals B.
+expect_ne() {
+	[[ $2 != "$3" ]] || { echo "$1: both are '$2'"; return 1; }
+}
+
 # Fail with a message unless TEXT contains PATTERN (a glob).
 expect_has() {
 	[[ $2 == *$3* ]] || { echo "$1: '$3' not found in: $2"; return 1; }
@@ -241,6 +246,53 @@ check_starttls() {
 	openssl x509 -in "$TMP/$DOMAIN.chain.pem" -out "$TMP/$DOMAIN.leaf.pem"
 }
 
+# A listener with starttls=off: the EHLO reply must not list STARTTLS.
+check_no_starttls() {
+	local out
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	out=$(timeout 5 bash -c 'exec 3<>"/dev/tcp/$1/25"
+		IFS= read -r line <&3
+		printf "EHLO selftest.invalid\r\n" >&3
+		while IFS= read -r line <&3; do
+			echo "$line"
+			[[ $line == "250 "* ]] && break
+		done
+		printf "QUIT\r\n" >&3' _ "$MX_ADDR")
+	expect_has "EHLO reply" "$out" "250 " || return 1
+	[[ $out != *STARTTLS* ]] || { echo "STARTTLS offered: $out"; return 1; }
+}
+
+# TLS 1.0 at security level 0 (what an old sender offers): accepted only
+# where the scenario says tls10=on.
+check_tls10() {
+	local want=$1 got=refused
+	if openssl s_client -starttls smtp -connect "$MX_ADDR:25" -tls1 \
+		-cipher 'DEFAULT:@SECLEVEL=0' </dev/null 2>/dev/null |
+		grep -q 'Protocol  : TLSv1$'; then
+		got=accepted
+	fi
+	expect_eq "TLS 1.0" "$got" "$want"
+}
+
+# submission=on: port 465 speaks TLS first, then SMTP.
+check_smtps() {
+	local out
+	out=$(timeout 5 openssl s_client -connect "$MX_ADDR:465" \
+		-servername "$MX_HOST" -CAfile "$MXLAB_CA_FILE" -no-CApath \
+		-no-CAstore -verify_return_error -ign_eof \
+		<<<"QUIT" 2>&1) || { echo "$out"; return 1; }
+	expect_has "s_client" "$out" "220 $MX_HOST"
+}
+
+# reload=pending: the file master.cf names holds the renewed key.
+check_disk_digest() {
+	local file
+	file=$(postconf -c "$MXLAB_POSTFIX_CONFIG" -P \
+		"$MX_ADDR:smtp/inet/smtpd_tls_chain_files" | sed 's/.* = //')
+	expect_eq "SPKI SHA-256 on disk" "$(lab_spki_sha256 "$file")" \
+		"$DISK_311"
+}
+
 check_served_digest() {
 	expect_eq "SPKI SHA-256 served" \
 		"$(lab_spki_sha256 "$TMP/$DOMAIN.leaf.pem")" "$SERVED_311"
@@ -407,6 +459,10 @@ check_scenario() {
 	fi
 	[[ $TLSRPT == on ]] && check "$d: TLS-RPT TXT" check_record \
 		"_smtp._tls.$d" TXT "\"v=TLSRPTv1; rua=mailto:tlsrpt@$d\""
+	if [[ $STARTTLS == off ]]; then
+		check "$d: no STARTTLS offered" check_no_starttls
+		return 0
+	fi
 	if [[ $TLSA == ta && $CHAIN == leaf ]]; then
 		check "$d: STARTTLS, issuing CA not sent" check_starttls \
 			-verify_quiet "21 (unable to verify the first certificate)"
@@ -414,6 +470,16 @@ check_scenario() {
 		check "$d: STARTTLS, PKIX-valid cert" check_starttls
 	fi
 	check "$d: served SPKI digest" check_served_digest
+	check "$d: on-disk SPKI digest" check_disk_digest
+	if [[ $TLS10 == on ]]; then
+		check "$d: TLS 1.0 accepted" check_tls10 accepted
+	else
+		check "$d: TLS 1.0 refused" check_tls10 refused
+	fi
+	[[ $RELOAD == pending ]] && check "$d: renewed key not served" \
+		expect_ne "served vs disk" "$SERVED_311" "$DISK_311"
+	[[ $SUBMISSION == on ]] && check "$d: implicit TLS on 465" \
+		check_smtps
 	case $TLSA:$CHAIN in
 	current:* | ta:full)
 		check "$d: ldns-dane validates" check_ldns_dane \

@@ -178,6 +178,7 @@ lab_start_servers() {
 	unbound_wait "$dir"
 	nginx_wait "$dir"
 	postfix_wait "$dir"
+	postfix_renew_unloaded "$dir"
 	sshd_wait "$dir"
 	dovecot_wait "$dir"
 	pebble_wait "$dir"

@@ -32,14 +32,14 @@ quit() {
 
 if open_domain bogus.test; then
 	tui_keys j
-	if tui_wait_all 5 'Step 2 of 6: DNSSEC' 'breaks at bogus\.test' \
+	if tui_wait_all 5 'Step 2 of 7: DNSSEC' 'breaks at bogus\.test' \
 	    'dnssec\.ds-mismatch' 'DS records for the parent zone'; then
 		ok dane-bogus-dnssec
 	else
 		fail dane-bogus-dnssec "the broken link is not named"
 	fi
 	tui_keys j
-	if tui_wait_all 5 'Step 3 of 6: DANE TLSA' 'TLSA lookups fail' \
+	if tui_wait_all 5 'Step 3 of 7: DANE TLSA' 'TLSA lookups fail' \
 	    'tlsa\.bogus'; then
 		ok dane-bogus-tlsa
 	else
@@ -52,8 +52,8 @@ fi
 
 if open_domain tanochain.test; then
 	tui_keys j j
-	if tui_wait_all 5 'Step 3 of 6: DANE TLSA' 'tlsa\.ta-not-sent' \
-	    'It sends 1 certificate' 'trust anchor not sent'; then
+	if tui_wait_all 5 'Step 3 of 7: DANE TLSA' 'tlsa\.ta-not-sent' \
+	    'sends 1 certificate' 'trust anchor not sent'; then
 		ok dane-ta-not-sent
 	else
 		fail dane-ta-not-sent "the missing trust anchor is not named"
@@ -67,7 +67,7 @@ fi
 when=$(date -u -d "@$SIG_EXPIRES" +%Y-%m-%dT%H:%M:%SZ)
 if open_domain expiring.test --now "$((SIG_EXPIRES - 3 * 86400))"; then
 	tui_keys j
-	if tui_wait_all 5 'Step 2 of 6: DNSSEC' '! warn' \
+	if tui_wait_all 5 'Step 2 of 7: DNSSEC' '! warn' \
 	    "expire at $when" 'dnssec\.rrsig-expiring'; then
 		ok dane-expiring
 	else

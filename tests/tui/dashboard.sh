@@ -22,7 +22,7 @@ done
 
 tui_start 100 30 "${UTF8[@]}" -- "${ARGS[@]}"
 if tui_golden_wait 10 dashboard-100x30 '^ ▸ unsigned\.test' \
-    '4 domains: 2 failing, 2 waiting'; then
+    '4 domains: 2 failing, 2 due'; then
 	ok dashboard-sorted
 else
 	fail dashboard-sorted "not the golden dashboard"
@@ -36,7 +36,7 @@ else
 	fail dashboard-80x24 "not the golden 80x24 dashboard"
 fi
 $TUI_TMUX resize-window -t mx -x 100 -y 30
-if tui_golden_wait 5 dashboard-100x30 'Last check' '2 waiting'; then
+if tui_golden_wait 5 dashboard-100x30 'Last check' '2 due'; then
 	ok dashboard-resize-back
 else
 	fail dashboard-resize-back "not as before after the resize"
@@ -57,7 +57,7 @@ tui_exit_status 5 >/dev/null
 # Read-only: the header says so; nothing is written.
 before=$(sqlite3 "$STATE" 'select count(*) from events')
 tui_start 100 30 "${UTF8[@]}" -- "${ARGS[@]}" --read-only
-if tui_golden_wait 10 dashboard-read-only 'read-only' '2 waiting'; then
+if tui_golden_wait 10 dashboard-read-only 'read-only' '2 due'; then
 	ok dashboard-read-only
 else
 	fail dashboard-read-only "not the golden read-only dashboard"

@@ -23,7 +23,7 @@ ARGS=(--state "$TUI_TMP/state.db" "${TUI_LAB_ARGS[@]}")
 tui_start 100 30 "${UTF8[@]}" -- "${ARGS[@]}" stale.test
 tui_wait 'checked stale\.test in' 30 >/dev/null
 tui_keys 3
-tui_wait_all 5 'Step 3 of 6: ' '✗ fail' >/dev/null
+tui_wait_all 5 'Step 3 of 7: ' '✗ fail' >/dev/null
 tui_keys w
 if tui_wait 'wrote mxanchor-stale\.test-tlsa\.txt' 5 &&
     grep -q "^_25._tcp.mx.stale.test. 3600 IN TLSA 3 1 1 $SERVED_311\$" \
@@ -36,7 +36,7 @@ fi
 
 # A step with nothing to publish says so instead of writing a file.
 tui_keys 2
-tui_wait 'Step 2 of 6: ' 5 >/dev/null
+tui_wait 'Step 2 of 7: ' 5 >/dev/null
 tui_keys w
 if tui_wait 'nothing to publish' 5 &&
     [[ ! -e $work/mxanchor-stale.test-dnssec.txt ]]; then

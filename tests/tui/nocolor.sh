@@ -18,7 +18,7 @@ MARK='\[(ok|ww|!!|\.\.)\]'
 
 tui_start 80 24 "${ASCII[@]}" -- "${ARGS[@]}" good.test
 if tui_wait_all 30 'checked good\.test in' "^ > $MARK 1 Inventory" \
-    "$MARK 6 Enforce"; then
+    "$MARK 4 Mail server" "$MARK 7 Enforce"; then
 	ok nocolor-marks
 else
 	fail nocolor-marks "no ASCII marks in the steps column"
@@ -41,7 +41,7 @@ pass=1
 ascii_only || pass=0
 no_colour || pass=0
 tui_keys j j Tab
-tui_wait 'Step 3 of 6: ' 5 >/dev/null || pass=0
+tui_wait 'Step 3 of 7: ' 5 >/dev/null || pass=0
 ascii_only || pass=0
 no_colour || pass=0
 tui_keys '?'
@@ -52,7 +52,7 @@ else
 	fail nocolor-help "no help screen"
 fi
 tui_keys Escape
-tui_wait 'Step 3 of 6: ' 5 >/dev/null || pass=0
+tui_wait 'Step 3 of 7: ' 5 >/dev/null || pass=0
 tui_keys h h
 if tui_wait_all 5 "Domain +inv" "good\.test +$MARK"; then
 	ascii_only || pass=0

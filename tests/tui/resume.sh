@@ -16,7 +16,7 @@ tui_lab_args
 
 UTF8=(LANG=C.UTF-8 LC_ALL=C.UTF-8)
 ARGS=(--state "$TUI_TMP/state.db" "${TUI_LAB_ARGS[@]}")
-TLSA_TITLE='Step 3 of 6: '
+TLSA_TITLE='Step 3 of 7: '
 
 # 1. A first run: the check finishes and TLSA matches.
 tui_start 100 30 "${UTF8[@]}" -- "${ARGS[@]}" good.test
@@ -25,7 +25,7 @@ if tui_wait 'checked good\.test in' 30; then
 else
 	fail resume-check-done "the check did not finish"
 fi
-if tui_has 'Step 1 of 6: '; then
+if tui_has 'Step 1 of 7: '; then
 	ok resume-first-step
 else
 	fail resume-first-step "a new domain should open on the first step"
@@ -68,7 +68,7 @@ status=$(tui_exit_status 5)
 tui_start 100 30 "${UTF8[@]}" -- "${ARGS[@]}" --read-only good.test
 if tui_wait_all 10 "$TLSA_TITLE" 'read-only'; then
 	tui_keys k k
-	tui_wait 'Step 1 of 6: ' 5 >/dev/null
+	tui_wait 'Step 1 of 7: ' 5 >/dev/null
 	tui_keys q
 	status=$(tui_exit_status 5)
 	tui_start 100 30 "${UTF8[@]}" -- "${ARGS[@]}" good.test

@@ -61,7 +61,7 @@ else
 	fail rollover-check-done "the check did not finish"
 fi
 tui_keys j j
-if tui_wait_all 5 'Step 3 of 6: ' 'ecdsa key rollover' \
+if tui_wait_all 5 'Step 3 of 7: ' 'ecdsa key rollover' \
     "not before $switch_at" '✗ fail'; then
 	ok rollover-switch-time
 else

@@ -278,7 +278,7 @@ test_create_reopen(void **arg)
 	state_close(s);
 	free(cause);
 	cause = raw_text(path, "PRAGMA user_version");
-	assert_string_equal(cause, "4");
+	assert_string_equal(cause, "5");
 	free(cause);
 	cause = raw_text(path, "PRAGMA journal_mode");
 	assert_string_equal(cause, "wal");
@@ -1256,6 +1256,71 @@ test_crash_safety(void **arg)
 	assert_true(moved >= CRASH_TRIALS / 2);
 }
 
+/* Confirmed SSH host keys: kept per host and port, replaced on set. */
+static void
+test_hostkeys(void **arg)
+{
+	struct fixture	*f = *arg;
+	struct state	*s;
+	char		*fp = NULL, *cause = NULL;
+
+	s = open_ok(f->path, 0);
+	assert_int_equal(state_hostkey_get(s, "mx.example", 22, &fp, &cause),
+	    0);
+	assert_null(fp);
+	assert_int_equal(state_hostkey_set(s, "mx.example", 22, "ssh-ed25519",
+	    "SHA256:one", 100, &cause), 0);
+	assert_int_equal(state_hostkey_set(s, "mx.example", 2222,
+	    "ssh-ed25519", "SHA256:other-port", 100, &cause), 0);
+	assert_int_equal(state_hostkey_set(s, "mx.example", 22, "ssh-ed25519",
+	    "SHA256:two", 200, &cause), 0);
+	assert_int_equal(state_hostkey_get(s, "mx.example", 22, &fp, &cause),
+	    1);
+	assert_string_equal(fp, "SHA256:two");
+	free(fp);
+	assert_int_equal(state_hostkey_set(s, "", 22, "ssh-ed25519", "x", 1,
+	    &cause), -1);
+	assert_non_null(cause);
+	free(cause);
+	state_close(s);
+
+	/* Read-only handles refuse to record one. */
+	s = open_ok(f->path, STATE_READ_ONLY);
+	cause = NULL;
+	assert_int_equal(state_hostkey_set(s, "mx.example", 22, "ssh-ed25519",
+	    "SHA256:three", 300, &cause), -1);
+	assert_string_equal(cause, "state is open read-only");
+	free(cause);
+	state_close(s);
+}
+
+/* A schema-1 file: read-only it has no keys; writable, it migrates. */
+static void
+test_hostkeys_migration(void **arg)
+{
+	struct fixture	*f = *arg;
+	struct state	*s;
+	char		*fp = NULL, *cause = NULL;
+
+	s = open_ok(f->path, 0);
+	state_close(s);
+	/* Back to the schema before host keys, as an older mxanchor left it. */
+	raw_exec(f->path, "DROP TABLE ssh_hostkeys; PRAGMA user_version = 4;");
+
+	s = open_ok(f->path, STATE_READ_ONLY);
+	assert_int_equal(state_hostkey_get(s, "mx.example", 22, &fp, &cause),
+	    0);
+	state_close(s);
+
+	s = open_ok(f->path, 0);
+	assert_int_equal(state_hostkey_set(s, "mx.example", 22, "ssh-ed25519",
+	    "SHA256:one", 100, &cause), 0);
+	state_close(s);
+	fp = raw_text(f->path, "PRAGMA user_version");
+	assert_string_equal(fp, "5");
+	free(fp);
+}
+
 int
 main(void)
 {
@@ -1281,6 +1346,8 @@ main(void)
 		T(test_unusable_path),
 		T(test_stale_temp),
 		T(test_crash_safety),
+		T(test_hostkeys),
+		T(test_hostkeys_migration),
 #undef T
 	};
 

@@ -230,7 +230,7 @@ test_migration_from_1(void **arg)
 	    "DROP TABLE tlsrpt_policies; DROP TABLE tlsrpt_reports;"
 	    "DROP TABLE tlsa_rollovers; DROP TABLE tlsa_hooks;"
 	    "DROP TABLE recovery; DROP TABLE mailboxes;"
-	    "DROP INDEX steps_overview;"
+	    "DROP INDEX steps_overview; DROP TABLE ssh_hostkeys;"
 	    "PRAGMA user_version = 1;", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 

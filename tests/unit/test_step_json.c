@@ -21,7 +21,7 @@
 
 /* The step ids in rollout order, as JSON and the state store know them. */
 static const char *const step_names[STEP_COUNT] = {
-	"inventory", "dnssec", "tlsa", "mta-sts", "tls-rpt", "enforce",
+	"inventory", "dnssec", "tlsa", "mta", "mta-sts", "tls-rpt", "enforce",
 };
 
 static void

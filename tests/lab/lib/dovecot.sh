@@ -120,7 +120,7 @@ dovecot_write_mailbox() {
 dovecot_setup() {
 	local dir=$1
 	mkdir -p "$dir/dovecot/run" "$dir/dovecot/state" "$dir/dovecot/mail"
-	pki_issue "$dir" "$LAB_IMAP_NAME" "IP:$LAB_IMAP_ADDR"
+	pki_issue "$dir" "$LAB_IMAP_NAME" "" "IP:$LAB_IMAP_ADDR"
 	dovecot_write_conf "$dir"
 	dovecot_write_mailbox "$dir"
 }

@@ -28,11 +28,12 @@ pki_init_ca() {
 		-addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
 }
 
-# Issue a server certificate for NAME, with a new key, signed by the lab CA.
-# EXTRA_SAN (e.g. "IP:127.0.143.1") is added to the subjectAltName.
+# Issue a server certificate for NAME, with a new key, signed by the lab CA,
+# in DIR/certs/FILE.{key,crt,pem} (FILE defaults to NAME).  EXTRA_SAN
+# (e.g. "IP:127.0.143.1") is added to the subjectAltName.
 pki_issue() {
-	local dir=$1 name=$2 extra_san=${3:+,$3}
-	local base=$dir/certs/$name
+	local dir=$1 name=$2 extra_san=${4:+,$4}
+	local base=$dir/certs/${3:-$name}
 	pki_new_key "$base.key"
 	openssl req -x509 -new -key "$base.key" -out "$base.crt" \
 		-CA "$dir/ca/ca.crt" -CAkey "$dir/ca/ca.key" \

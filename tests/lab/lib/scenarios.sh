@@ -45,6 +45,14 @@
 #            wrongcert   presents a certificate for LAB_STS_WRONG_NAME
 #            delegated   serves a good policy, but _mta-sts.DOMAIN is a CNAME
 #                        to _mta-sts.good.test (RFC 8461 §8.2)
+#   starttls on|off: off is a listener that offers no STARTTLS
+#   tls10    on|off: on is a listener that still accepts TLS 1.0 and 1.1
+#            (the others accept TLS 1.2 and up only)
+#   reload   done|pending: pending is a certificate renewed on disk (a new
+#            key) that Postfix has not loaded: master.cf names the new
+#            file, the running master still passes the old one
+#   submission off|on: on adds listeners on ports 465 (implicit TLS) and
+#            587 (STARTTLS required) at the MX address
 LAB_SCENARIOS=(
 	"domain=good.test     mx=127.0.25.1 dnssec=on  tlsa=current sts=testing tlsrpt=on"
 	"domain=demo.test     mx=127.0.25.2 dnssec=on  tlsa=current sts=testing tlsrpt=on"
@@ -67,6 +75,9 @@ LAB_SCENARIOS=(
 	"domain=split.test    mx=127.0.25.38 ns2=stale sts=none tlsrpt=off"
 	"domain=roll.test     mx=127.0.25.41 dnssec=on tlsa=current sts=testing tlsrpt=on"
 	"domain=acme.test     mx=127.0.25.42 dnssec=on tlsa=current sts=testing tlsrpt=on"
+	"domain=plain.test    mx=127.0.25.5 dnssec=on  tlsa=none    sts=none    tlsrpt=off starttls=off"
+	"domain=legacy.test   mx=127.0.25.6 dnssec=on  tlsa=current sts=testing tlsrpt=on  tls10=on submission=on"
+	"domain=pending.test  mx=127.0.25.7 dnssec=on  tlsa=current sts=testing tlsrpt=on  reload=pending"
 )
 
 # Where an unreachable policy host points, and the name a wrong policy-host
@@ -105,6 +116,10 @@ scenario_load() {
 	S_MX_HOST=
 	S_CNAME=
 	S_NS2=
+	S_STARTTLS=on
+	S_TLS10=off
+	S_RELOAD=done
+	S_SUBMISSION=off
 	for word in $1; do
 		key=${word%%=*}
 		value=${word#*=}
@@ -120,6 +135,10 @@ scenario_load() {
 		mxhost) S_MX_HOST=$value ;;
 		cname) S_CNAME=$value ;;
 		ns2) S_NS2=$value ;;
+		starttls) S_STARTTLS=$value ;;
+		tls10) S_TLS10=$value ;;
+		reload) S_RELOAD=$value ;;
+		submission) S_SUBMISSION=$value ;;
 		*) lab_die "scenario '$1': unknown key '$key'" ;;
 		esac
 	done
@@ -130,7 +149,9 @@ scenario_load() {
 		$S_STS == @(testing|enforce|none) && $S_TLSRPT == @(on|off) &&
 		$S_CHAIN == @(full|leaf) && $S_NS2 == @(|stale) &&
 		( $S_POLICY == @(ok|mismatch|unreachable|redirect|ctype|big) ||
-		$S_POLICY == @(wrongcert|delegated) ) ]] ||
+		$S_POLICY == @(wrongcert|delegated) ) &&
+		$S_STARTTLS == @(on|off) && $S_TLS10 == @(on|off) &&
+		$S_RELOAD == @(done|pending) && $S_SUBMISSION == @(on|off) ]] ||
 		lab_die "scenario '$1': bad value"
 	S_MX_HOST=${S_MX_HOST:-mx.$S_DOMAIN}
 	S_STS_HOST=mta-sts.$S_DOMAIN
@@ -142,10 +163,12 @@ scenario_load() {
 # Issue the certificates of the scenario in the S_* variables, and write
 # DIR/scenarios/DOMAIN.env: the facts tests compare against, so that no test
 # hard-codes a digest.  SERVED_311 is the TLSA 3 1 1 data of the key Postfix
-# serves; PUBLISHED_311 that of the TLSA record in DNS (empty if none).
+# serves; PUBLISHED_311 that of the TLSA record in DNS (empty if none);
+# DISK_311 that of the certificate the configuration names (SERVED_311
+# unless reload=pending, where it is the renewed one, mx.D.next.pem).
 scenario_setup() {
 	local dir=$1 sts_id=$2
-	local mx_base=$dir/certs/$S_MX_HOST served published=
+	local mx_base=$dir/certs/$S_MX_HOST served published= disk
 
 	scenario_issue_mx_cert "$dir"
 	[[ $S_STS == none ]] || pki_issue "$dir" "$S_STS_HOST"
@@ -160,6 +183,11 @@ scenario_setup() {
 		;;
 	esac
 	scenario_tlsa_rdata "$dir" "$published"
+	disk=$served
+	if [[ $S_RELOAD == pending ]]; then
+		pki_issue "$dir" "$S_MX_HOST" "$S_MX_HOST.next"
+		disk=$(lab_spki_sha256 "$mx_base.next.crt")
+	fi
 
 	cat >"$dir/scenarios/$S_DOMAIN.env" <<-EOF
 	DOMAIN="$S_DOMAIN"
@@ -181,6 +209,11 @@ scenario_setup() {
 	NS2_TLSA="$S_NS2_TLSA"
 	SIG_INCEPTION="$S_SIG_INCEPTION"
 	SIG_EXPIRES="$S_SIG_EXPIRES"
+	DISK_311="$disk"
+	STARTTLS="$S_STARTTLS"
+	TLS10="$S_TLS10"
+	RELOAD="$S_RELOAD"
+	SUBMISSION="$S_SUBMISSION"
 	STS_MODE="$S_STS"
 	STS_ID="$sts_id"
 	STS_HOST="$S_STS_HOST"

@@ -38,6 +38,9 @@ sshd_setup() {
 	PrintMotd no
 	LogLevel VERBOSE
 	Subsystem sftp internal-sftp
+	# Plain "postconf" in a session reads the lab Postfix, as it would
+	# read /etc/postfix on a real host.
+	SetEnv MAIL_CONFIG=$dir/postfix
 	EOF
 }
 
