@@ -18,6 +18,8 @@ struct probe_opts {
 	int		 timeout_ms;	/* bound on each network wait */
 	int		 submission;	/* also probe ports 465 and 587 */
 	const struct ssh_target *ssh;	/* inspect the MTA, or NULL */
+	int		 horizon_days;	/* warn of expiry this close;
+					   0: each check's own default */
 };
 
 #define PROBE_DEFAULT_TIMEOUT_MS	10000

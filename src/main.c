@@ -276,6 +276,8 @@ static const char options_text[] =
 "  --trust-host-key SHA256:...  accept and record this host key, after\n"
 "                          checking it with the host's administrator\n"
 "  --submission            also probe ports 465 and 587\n"
+"  --horizon DAYS          warn of DNSSEC signatures and certificates that\n"
+"                          expire within DAYS (default 7 and 14)\n"
 "  --json                  print JSON\n"
 "  -v, --log FILE          write a developer log to FILE\n"
 "  --now TIME              pretend the time is TIME (for tests)\n"
@@ -300,6 +302,7 @@ enum {
 	OPT_KNOWN_HOSTS,
 	OPT_TRUST_HOST_KEY,
 	OPT_SUBMISSION,
+	OPT_HORIZON,
 };
 
 static const struct option global_options[] = {
@@ -321,6 +324,7 @@ static const struct option global_options[] = {
 	{ "trust-host-key",	required_argument,	NULL,
 	    OPT_TRUST_HOST_KEY },
 	{ "submission",		no_argument,		NULL, OPT_SUBMISSION },
+	{ "horizon",		required_argument,	NULL, OPT_HORIZON },
 };
 #define NGLOBAL	(sizeof global_options / sizeof global_options[0])
 
@@ -594,6 +598,10 @@ cli_global_option(int c, struct cli_options *opts)
 		break;
 	case OPT_SUBMISSION:
 		opts->probe.submission = 1;
+		break;
+	case OPT_HORIZON:
+		opts->probe.horizon_days = (int)cli_number("--horizon",
+		    optarg, 1, 365);
 		break;
 	case 'h':
 		if (current_command != NULL)

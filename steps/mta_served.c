@@ -145,7 +145,8 @@ mta_served_expiry(struct mta_run *run, const char *host,
 		    "%s [%s]: the certificate expired on %s; MTA-STS "
 		    "senders refuse it, and a renewal hook has not run",
 		    host, s->addr, when);
-	else if (days < MTA_EXPIRY_WARN_DAYS)
+	else if (days < (run->o->horizon_days > 0 ? run->o->horizon_days :
+	    MTA_EXPIRY_WARN_DAYS))
 		findings_add(fs, SEV_WARN, "mta.cert-expiring", NULL,
 		    "%s [%s]: the certificate expires on %s, in %ld days; "
 		    "is renewal (and the reload after it) working?", host,

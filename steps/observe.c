@@ -366,6 +366,7 @@ observe_domain(const char *domain, const struct probe_opts *opts,
 	o = xcalloc(1, sizeof *o);
 	o->domain = xstrdup(domain);
 	o->taken = clock_now();
+	o->horizon_days = opts->horizon_days;
 	o->chain = -1;
 	run.obs = o;
 	run.opts = opts;

@@ -65,6 +65,7 @@ struct mx_host {
 struct observation {
 	char			*domain;
 	time_t			 taken;		/* clock_now() */
+	int			 horizon_days;	/* probe_opts; 0: defaults */
 	long long		 elapsed_ms;
 
 	struct dns_answer	*soa;

@@ -345,15 +345,17 @@ dnssec_links(const struct observation *o, const struct chain_link **v,
     struct step_result *r)
 {
 	struct strbuf	 b = { NULL, 0, 0 };
-	time_t		 t;
+	time_t		 t, horizon;
 	char		*when;
 	size_t		 i;
 
+	horizon = o->horizon_days > 0 ? (time_t)o->horizon_days * 86400 :
+	    DNSSEC_HORIZON;
 	for (i = 0; i < n; i++) {
 		dnssec_link_line(v[i], o->taken, &b);
 		if (v[i]->verdict.security == DNSSEC_SECURE) {
 			t = dnssec_zone_expiry(v[i], p, np);
-			if (t == 0 || t - o->taken >= DNSSEC_HORIZON)
+			if (t == 0 || t - o->taken >= horizon)
 				continue;
 			when = dnssec_when(t, o->taken);
 			findings_add_req(&r->findings, SEV_WARN, REQ_ADVICE,
@@ -361,7 +363,7 @@ dnssec_links(const struct observation *o, const struct chain_link **v,
 			    "in %s expire at %s, within %d days: unless the "
 			    "zone is re-signed before then, every answer from "
 			    "it turns bogus; check that the signer runs",
-			    v[i]->zone, when, DNSSEC_HORIZON / 86400);
+			    v[i]->zone, when, (int)(horizon / 86400));
 			free(when);
 		} else if (v[i]->verdict.fault != DNSSEC_FAULT_PARENT &&
 		    (strcmp(v[i]->zone, o->zone) != 0 ||

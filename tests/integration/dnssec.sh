@@ -136,6 +136,13 @@ tap_like "$(messages expiring.test dnssec)" \
 check good.test --now "$((SIG_EXPIRES - 3 * 86400))"
 tap_is "$(step good.test dnssec .status)" pass \
     "good.test at that moment: 11 days left, outside the 7-day horizon"
+# A horizon of 2 days does not reach 3 days ahead; one of 10 says so.
+check expiring.test --now "$((SIG_EXPIRES - 3 * 86400))" --horizon 2
+tap_is "$(step expiring.test dnssec .status)" pass \
+    "expiring.test, --horizon 2: 3 days ahead is no warning yet"
+check expiring.test --now "$((SIG_EXPIRES - 3 * 86400))" --horizon 10
+tap_like "$(messages expiring.test dnssec)" "within 10 days" \
+    "expiring.test, --horizon 10: the message gives the horizon"
 check expiring.test --now "$((SIG_EXPIRES + 3600))"
 tap_is "$(step expiring.test dnssec .status)" fail \
     "expiring.test, an hour after expiry: dnssec fails"
