@@ -530,6 +530,30 @@ dnssec_resolver_strips(const struct observation *o, struct step_result *r)
 	return 1;
 }
 
+/*
+ * The root's keys do not validate from the trust anchor: the anchor is
+ * wrong for this resolver's root (a stale root.key after a KSK roll, the
+ * lab's anchor against the real root or the reverse).  Nothing below it
+ * can be judged, and advice to publish a DS for the root would mislead.
+ */
+static int
+dnssec_anchor_mismatch(const struct observation *o, struct step_result *r)
+{
+	const struct chain_link	*root = observe_link(o, ".");
+
+	if (root == NULL || root->verdict.security != DNSSEC_BOGUS)
+		return 0;
+	findings_add(&r->findings, SEV_WARN, "dnssec.anchor-mismatch",
+	    RFC_DS, "the trust anchor does not validate the root's keys "
+	    "(%s): check --trust-anchor (is the file current, after a root "
+	    "key rollover?) and that --resolver is the resolver you meant; "
+	    "no zone below the root can be judged until they agree",
+	    root->verdict.detail != NULL ? root->verdict.detail : "bogus");
+	step_result_set(r, STEP_PENDING, "the trust anchor does not match "
+	    "the root");
+	return 1;
+}
+
 static void
 dnssec_evaluate(const struct observation *o,
     const struct step_context *ctx, const struct step_result *earlier,
@@ -539,7 +563,7 @@ dnssec_evaluate(const struct observation *o,
 	const struct chain_link	**links, *zone;
 	size_t			 np, nl, i;
 
-	if (dnssec_resolver_strips(o, r))
+	if (dnssec_resolver_strips(o, r) || dnssec_anchor_mismatch(o, r))
 		return;
 	zone = observe_link(o, o->zone);
 	if (zone == NULL || zone->verdict.security == DNSSEC_INDETERMINATE) {

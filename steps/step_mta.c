@@ -106,12 +106,13 @@ mta_evaluate(const struct observation *o, const struct step_context *ctx,
     const struct step_result *earlier, struct step_result *r)
 {
 	struct mta_run	run;
-	size_t		errors, warnings;
+	size_t		errors, warnings, served_warnings;
 
 	memset(&run, 0, sizeof run);
 	run.o = o;
 	run.r = r;
 	mta_served_check(&run);
+	served_warnings = findings_count(&r->findings, SEV_WARN);
 	if (o->postfix != NULL)
 		mta_config_check(&run, o->postfix);
 	else
@@ -123,6 +124,14 @@ mta_evaluate(const struct observation *o, const struct step_context *ctx,
 	if (errors > 0)
 		step_result_set(r, STEP_FAIL, "%zu problem%s with the mail "
 		    "server's TLS", errors, errors == 1 ? "" : "s");
+	/*
+	 * What port 25 shows counts without SSH too: a server that still
+	 * takes TLS 1.0 is a warning whether or not its files were read.
+	 */
+	else if (o->postfix == NULL && served_warnings > 0)
+		step_result_set(r, STEP_WARN, "%zu warning%s from port 25; "
+		    "the configuration was not read", served_warnings,
+		    served_warnings == 1 ? "" : "s");
 	else if (o->postfix == NULL && o->ssh_asked &&
 	    o->ssh.status == SSH_HOSTKEY_UNKNOWN)
 		step_result_set(r, STEP_PENDING, "waiting for the SSH host "

@@ -107,6 +107,13 @@ mta_sts_artifacts(const struct observation *o, struct step_result *r,
 {
 	char	*s, *name;
 
+	/* A policy must name at least one MX (§3.2); without hosts, none. */
+	if (policy && o->nhosts == 0) {
+		findings_add(&r->findings, SEV_INFO, "sts.no-hosts", NULL,
+		    "no policy is suggested: the MX hosts of %s are not "
+		    "known", o->domain);
+		return;
+	}
 	if (!policy) {
 		s = mta_sts_txt_record(o->domain, clock_now());
 		step_result_artifact(r, "TXT record", "zone", s);
@@ -379,6 +386,40 @@ mta_sts_verdict(const struct sts_policy *policy, int txt_ok, int usable,
 		    "MX", sts_mode_name(policy->mode));
 }
 
+/*
+ * The lookups themselves fail (SERVFAIL: a bogus zone, a broken server):
+ * senders find no policy, which is not the same as none being published.
+ */
+static int
+mta_sts_lookups_fail(const struct observation *o, struct step_result *r)
+{
+	if (o->sts_txt->rcode != LDNS_RCODE_SERVFAIL &&
+	    o->sts_a->rcode != LDNS_RCODE_SERVFAIL)
+		return 0;
+	findings_add(&r->findings, SEV_ERROR, "sts.lookup-failed",
+	    RFC_STS_TXT, "looking up %s fails (SERVFAIL): senders cannot "
+	    "discover the policy; see the DNSSEC step",
+	    o->sts_txt->rcode == LDNS_RCODE_SERVFAIL ? "_mta-sts TXT" :
+	    "the policy host's address");
+	step_result_set(r, STEP_FAIL, "MTA-STS lookups fail");
+	return 1;
+}
+
+/* Neither the TXT record nor the policy host: not set up at all. */
+static int
+mta_sts_absent(const struct observation *o, struct step_result *r)
+{
+	if (!dns_answer_is_nodata(o->sts_txt) || o->sts_fetched)
+		return 0;
+	findings_add_req(&r->findings, SEV_ERROR, REQ_ADVICE, "sts.none",
+	    RFC_STS_TXT, "MTA-STS is not set up for %s: there is no "
+	    "_mta-sts TXT record and no policy host mta-sts.%s", o->domain,
+	    o->domain);
+	mta_sts_artifacts(o, r, "testing", 1);
+	step_result_set(r, STEP_FAIL, "MTA-STS not set up");
+	return 1;
+}
+
 static void
 mta_sts_evaluate(const struct observation *o,
     const struct step_context *ctx, const struct step_result *earlier,
@@ -396,6 +437,8 @@ mta_sts_evaluate(const struct observation *o,
 		step_result_set(r, STEP_PENDING, "DNS lookups failed");
 		return;
 	}
+	if (mta_sts_lookups_fail(o, r) || mta_sts_absent(o, r))
+		return;
 	txt_ok = mta_sts_txt(o, r, &id) == 0;
 	if (mta_sts_fetch(o, r) != 0) {
 		mta_sts_artifacts(o, r, "testing", 1);

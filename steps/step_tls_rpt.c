@@ -103,6 +103,14 @@ tls_rpt_evaluate(const struct observation *o,
 		step_result_set(r, STEP_PENDING, "TXT lookup failed");
 		return;
 	}
+	if (o->tlsrpt_txt->rcode == LDNS_RCODE_SERVFAIL) {
+		findings_add(&r->findings, SEV_ERROR, "tlsrpt.lookup-failed",
+		    "RFC 8460 §3", "looking up _smtp._tls.%s fails "
+		    "(SERVFAIL): senders cannot find where to report; see "
+		    "the DNSSEC step", o->domain);
+		step_result_set(r, STEP_FAIL, "TLS-RPT lookup fails");
+		return;
+	}
 
 	records = dns_answer_txt(o->tlsrpt_txt, &n);
 	if (tlsrpt_txt_select(records, n, &txt, &r->findings) != 0) {

@@ -111,7 +111,7 @@ tlsa_set_free(struct tlsa_set *set)
 /* The connection outcome, when it is not a completed handshake. */
 static void
 tlsa_report_smtp(const char *host, const struct smtp_result *s,
-    struct step_result *r)
+    int published, struct step_result *r)
 {
 	switch (s->outcome) {
 	case SMTP_TLS_OK:
@@ -121,10 +121,16 @@ tlsa_report_smtp(const char *host, const struct smtp_result *s,
 		    "%s [%s]: could not test: %s", host, s->addr, s->error);
 		break;
 	case SMTP_NO_STARTTLS:
-		findings_add(&r->findings, SEV_ERROR, "tlsa.no-starttls",
-		    RFC_TLSA_TLS, "%s [%s] publishes TLSA but does not offer "
-		    "STARTTLS: DANE senders will not deliver to it", host,
-		    s->addr);
+		if (published)
+			findings_add(&r->findings, SEV_ERROR,
+			    "tlsa.no-starttls", RFC_TLSA_TLS, "%s [%s] "
+			    "publishes TLSA but does not offer STARTTLS: DANE "
+			    "senders will not deliver to it", host, s->addr);
+		else
+			findings_add(&r->findings, SEV_ERROR,
+			    "tlsa.no-starttls", RFC_TLSA_TLS, "%s [%s] does "
+			    "not offer STARTTLS: there is no key to pin with "
+			    "TLSA until it does", host, s->addr);
 		break;
 	default:
 		findings_add(&r->findings, SEV_ERROR, "tlsa.tls-failed",
@@ -243,8 +249,8 @@ tlsa_check_rrset(const struct mx_host *h, const struct tlsa_base *b,
 		    "tlsa.missing", RFC_TLSA_SMTP, "%s has no TLSA record at "
 		    "_25._tcp.%s (its absence is proven by DNSSEC); %s",
 		    h->name, b->name, tlsa_host_served(h) ? "publish the "
-		    "record below" : "mxanchor could not reach the host to "
-		    "compute one");
+		    "record below" : "mxanchor got no certificate from the "
+		    "host to compute one");
 		return -1;
 	}
 	if (!dns_answer_has_data(b->answer)) {
@@ -267,7 +273,8 @@ tlsa_check_host(const struct observation *o, const struct mx_host *h,
 	size_t				 i;
 
 	for (i = 0; i < h->naddrs; i++)
-		tlsa_report_smtp(h->name, &h->addrs[i].smtp, r);
+		tlsa_report_smtp(h->name, &h->addrs[i].smtp,
+		    dns_answer_has_data(h->tlsa), r);
 	if (tlsa_check_addresses(h, r) != 0)
 		return;
 	tlsa_pick_base(h, &b);
@@ -436,9 +443,16 @@ tlsa_judge(const struct observation *o, const struct step_result *earlier,
 	struct strbuf	 table = { NULL, 0, 0 };
 	size_t		 i;
 
-	if (earlier[STEP_DNSSEC].status == STEP_FAIL ||
-	    earlier[STEP_DNSSEC].status == STEP_PENDING) {
+	if (earlier[STEP_DNSSEC].status == STEP_FAIL) {
 		tlsa_broken_zone(o, r);
+		return;
+	}
+	/* DNSSEC could not be judged: neither can what rests on it. */
+	if (earlier[STEP_DNSSEC].status == STEP_PENDING) {
+		findings_add(&r->findings, SEV_INFO, "tlsa.needs-dnssec",
+		    RFC_TLSA_SEC, "TLSA records count only under a chain of "
+		    "trust, which could not be checked: see the DNSSEC step");
+		step_result_set(r, STEP_PENDING, "waiting for DNSSEC");
 		return;
 	}
 	if (o->nhosts == 0) {
