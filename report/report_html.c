@@ -407,8 +407,9 @@ html_tlsrpt(struct strbuf *b, const struct report *r)
 		    "\n");
 		return;
 	}
-	strbuf_printf(b, "<p>%zu reports over %zu days.</p>\n",
-	    r->tlsrpt.nreports, r->tlsrpt.ndays);
+	strbuf_printf(b, "<p>%zu report%s over %zu day%s.</p>\n",
+	    r->tlsrpt.nreports, r->tlsrpt.nreports == 1 ? "" : "s",
+	    r->tlsrpt.ndays, r->tlsrpt.ndays == 1 ? "" : "s");
 	html_tlsrpt_chart(b, &r->tlsrpt);
 }
 

@@ -261,8 +261,9 @@ md_tlsrpt(struct strbuf *b, const struct report *r)
 		strbuf_printf(b, ", so there is nothing to summarise yet.\n");
 		return;
 	}
-	strbuf_printf(b, "%zu reports.\n\n| Day | Successful sessions | "
-	    "Failed sessions |\n|-----|-----|-----|\n", r->tlsrpt.nreports);
+	strbuf_printf(b, "%zu report%s.\n\n| Day | Successful sessions | "
+	    "Failed sessions |\n|-----|-----|-----|\n", r->tlsrpt.nreports,
+	    r->tlsrpt.nreports == 1 ? "" : "s");
 	for (i = 0; i < r->tlsrpt.ndays; i++) {
 		d = &r->tlsrpt.days[i];
 		clock_format(d->day, day, sizeof day);

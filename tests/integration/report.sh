@@ -127,4 +127,31 @@ timeout 60 chromium --headless --no-sandbox --disable-gpu --disable-quic \
 tap_is "$(head -c 8 "$tmp/r.png" | od -An -c | tr -d ' \n')" \
     '211PNG\r\n032\n' "chromium: a screenshot of the page"
 
+# Once reports are imported, the report sums them up by day: the same
+# figures 'reports summary' has, in Markdown and in the HTML chart.
+day=$(date -u -d yesterday +%Y-%m-%d)
+cat >"$tmp/tlsrpt.json" <<EOF
+{"organization-name": "Reporter", "report-id": "report-sum-1",
+ "contact-info": "tls@reporter.example",
+ "date-range": {"start-datetime": "${day}T00:00:00Z",
+   "end-datetime": "${day}T23:59:59Z"},
+ "policies": [{"policy": {"policy-type": "sts",
+   "policy-string": ["version: STSv1", "mode: testing"],
+   "policy-domain": "stale.test", "mx-host": ["mx.stale.test"]},
+  "summary": {"total-successful-session-count": 42,
+   "total-failure-session-count": 3},
+  "failure-details": [{"result-type": "certificate-expired",
+   "sending-mta-ip": "192.0.2.1", "receiving-mx-hostname": "mx.stale.test",
+   "failed-session-count": 3}]}]}
+EOF
+"$mx" "${lab[@]}" reports import "$tmp/tlsrpt.json" >/dev/null
+"$mx" "${lab[@]}" report stale.test >"$tmp/r2.md"
+tap_like "$(cat "$tmp/r2.md")" "| $day | 42 | 3 |" \
+    "md: the stored reports summed up by day"
+"$mx" "${lab[@]}" report stale.test --format html >"$tmp/r2.html"
+tap_like "$(cat "$tmp/r2.html")" "1 report over 1 day" \
+    "html: the stored reports, with a chart"
+tap_is "$(grep -c 'tlsrpt-none' "$tmp/r2.html")" 0 \
+    "html: no longer says no reports are stored"
+
 tap_done
