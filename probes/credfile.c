@@ -19,6 +19,7 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "credfile.h"
 #include "log.h"
@@ -273,6 +274,25 @@ credfile_add_key(struct credfile_read *r, EVP_PKEY *pub, int private,
 	return 0;
 }
 
+/*
+ * Does x continue the chain of the last credential from an earlier file?
+ * Postfix reads its chain files as one concatenation, so a chain may be
+ * split across files (key, cert, chain); x continues only when it issued
+ * the last certificate, so that separate leaves stay separate.
+ */
+static int
+credfile_continues(const struct cred *last, X509 *x)
+{
+	X509	*tail;
+	int	 n;
+
+	if (last == NULL || last->leaf == NULL)
+		return 0;
+	n = sk_X509_num(last->chain);
+	tail = n > 0 ? sk_X509_value(last->chain, n - 1) : last->leaf;
+	return X509_check_issued(x, tail) == X509_V_OK;
+}
+
 /* A certificate: the leaf of a waiting key, a new leaf, or chain. */
 static int
 credfile_add_cert(struct credfile_read *r, X509 *x, char **cause)
@@ -295,8 +315,9 @@ credfile_add_cert(struct credfile_read *r, X509 *x, char **cause)
 		r->started = 1;
 		return 0;
 	}
-	if (r->started) {
+	if (r->started || credfile_continues(last, x)) {
 		sk_X509_push(last->chain, x);
+		r->started = 1;
 		return 0;
 	}
 	if ((pub = X509_get_pubkey(x)) == NULL) {

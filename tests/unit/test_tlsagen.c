@@ -26,6 +26,7 @@
 #include "tlsagen.h"
 #include "xmalloc.h"
 
+#define CASE015	"015-tlsa-dane-ta-missing-intermediate"
 #define CASE022	"022-postconf-chain-files-dual-key/root"
 #define CASE013	"013-tlsa-ecdsa-empty-digest"
 
@@ -159,6 +160,43 @@ test_case022_chain_files(void **state)
 	assert_digest(&set.v[1], 3, 1, 1, ECDSA_311);
 	assert_digest(&set.v[0], 2, 1, 1, CA_211);
 	assert_digest(&set.v[1], 2, 1, 1, CA_211);
+	credfile_set_free(&set);
+}
+
+/*
+ * A chain split across files (key, certificate, intermediate), as
+ * smtpd_tls_chain_files allows: one credential whose chain holds the
+ * intermediate, not a second credential for the CA's key.  Two unrelated
+ * leaves in two files stay two credentials.
+ */
+static void
+test_split_chain_files(void **state)
+{
+	static const char *const split[] = {
+		CASE015 "/mx.key",
+		CASE015 "/mx-leaf.crt",
+		CASE015 "/inter-ca.crt",
+	};
+	static const char *const leaves[] = {
+		CASE015 "/mx-leaf.crt",
+		CASE015 "/wrongname-leaf.crt",
+	};
+	struct credfile_set	 set;
+
+	load(&set, split, 3);
+	assert_int_equal(set.n, 1);
+	assert_int_equal(sk_X509_num(set.v[0].chain), 1);
+	assert_non_null(credfile_issuer(&set.v[0]));
+	credfile_set_free(&set);
+
+	load(&set, split + 1, 2);
+	assert_int_equal(set.n, 1);
+	assert_int_equal(sk_X509_num(set.v[0].chain), 1);
+	credfile_set_free(&set);
+
+	load(&set, leaves, 2);
+	assert_int_equal(set.n, 2);
+	assert_int_equal(sk_X509_num(set.v[0].chain), 0);
 	credfile_set_free(&set);
 }
 
@@ -500,6 +538,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_case022_chain_files),
+		cmocka_unit_test(test_split_chain_files),
 		cmocka_unit_test(test_case022_records),
 		cmocka_unit_test(test_key_then_foreign_cert),
 		cmocka_unit_test(test_case013_cert),
