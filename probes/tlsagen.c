@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/evp.h>
 #include <openssl/x509v3.h>
@@ -292,6 +293,28 @@ tlsagen_zone(const struct tlsagen_set *set, long ttl)
 	return strbuf_take(&b);
 }
 
+/* Is every record's owner name at or below zone? */
+static int
+tlsagen_in_zone(const struct tlsagen_set *set, const char *zone)
+{
+	char	*owner;
+	size_t	 i, zlen = strlen(zone), olen;
+	int	 in = 1;
+
+	if (zlen > 0 && zone[zlen - 1] == '.')
+		zlen--;
+	for (i = 0; i < set->n && in; i++) {
+		owner = tlsagen_owner(set->v[i].host, set->v[i].port);
+		olen = strlen(owner);
+		if (olen > 0 && owner[olen - 1] == '.')
+			olen--;
+		in = olen > zlen && owner[olen - zlen - 1] == '.' &&
+		    strncasecmp(owner + olen - zlen, zone, zlen) == 0;
+		free(owner);
+	}
+	return in;
+}
+
 char *
 tlsagen_nsupdate(const struct tlsagen_set *set, long ttl, const char *server,
     const char *zone)
@@ -307,6 +330,13 @@ tlsagen_nsupdate(const struct tlsagen_set *set, long ttl, const char *server,
 		else
 			strbuf_printf(&b, "server %s\n", server);
 	}
+	/*
+	 * One UPDATE message may only touch one zone.  When an MX host
+	 * lives in another zone than the domain, each record goes in a
+	 * message of its own, and nsupdate finds each one's zone itself.
+	 */
+	if (zone != NULL && !tlsagen_in_zone(set, zone))
+		zone = NULL;
 	if (zone != NULL)
 		strbuf_printf(&b, "zone %s%s\n", zone,
 		    zone[strlen(zone) - 1] == '.' ? "" : ".");
@@ -314,8 +344,11 @@ tlsagen_nsupdate(const struct tlsagen_set *set, long ttl, const char *server,
 		strbuf_printf(&b, "update add ");
 		tlsagen_rr_line(&b, &set->v[i], ttl < 0 ? 3600 : ttl);
 		strbuf_printf(&b, "\n");
+		if (zone == NULL)
+			strbuf_printf(&b, "send\n");
 	}
-	strbuf_printf(&b, "send\n");
+	if (zone != NULL)
+		strbuf_printf(&b, "send\n");
 	return strbuf_take(&b);
 }
 

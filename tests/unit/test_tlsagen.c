@@ -524,6 +524,15 @@ test_formats(void **state)
 	    MX1_311 "\n"));
 	assert_non_null(strstr(s, "\nsend\n"));
 	free(s);
+	/*
+	 * A host outside the zone named: no zone line, one message per
+	 * record, so that nsupdate finds each record's zone (no NOTZONE).
+	 */
+	s = tlsagen_nsupdate(&recs, 300, NULL, "elsewhere.example");
+	assert_null(strstr(s, "zone "));
+	assert_non_null(strstr(s, "update add _25._tcp.mx1.example.net. 300 "
+	    "IN TLSA 3 1 1 " MX1_311 "\nsend\nupdate add "));
+	free(s);
 	s = tlsagen_list(&recs);
 	assert_non_null(strstr(s, "Name:           _25._tcp.mx1.example.net\n"
 	    "Type:           TLSA\nUsage:          3\nSelector:       1\n"
