@@ -55,6 +55,14 @@ struct dns_server *dns_zone_servers(const struct probe_opts *,
 		    const char *zone, size_t *n, char **cause);
 void		 dns_servers_free(struct dns_server *, size_t);
 
+/*
+ * The answer a response gives to name/type, as dns_lookup() would make
+ * it: the CNAME chain followed, the RRs and RRSIGs collected.  Takes
+ * pkt.  For tests and fuzzing, and for packets obtained another way.
+ */
+struct dns_answer *dns_answer_from_pkt(const char *name, ldns_rr_type,
+		    ldns_pkt *pkt);
+
 /* NOERROR with at least one RR of the asked type. */
 int		 dns_answer_has_data(const struct dns_answer *);
 /* NXDOMAIN, or NOERROR without RRs of the asked type. */

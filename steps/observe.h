@@ -20,6 +20,14 @@
 #include "probe.h"
 #include "smtp.h"
 
+/*
+ * A hostile zone could list thousands of MX hosts or addresses, each a
+ * lookup or a connection: only the most preferred hosts, and the first
+ * addresses of each, are probed.
+ */
+#define OBSERVE_MAX_HOSTS	32
+#define OBSERVE_MAX_ADDRS	16	/* per host */
+
 struct mx_addr {
 	char			*addr;
 	struct smtp_result	 smtp;
