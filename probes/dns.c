@@ -265,11 +265,60 @@ dns_exchange(ldns_resolver *res, ldns_pkt *query, ldns_pkt **reply)
 	    s != LDNS_STATUS_OK ? s : LDNS_STATUS_NETWORK_ERR));
 }
 
+/*
+ * Does rr carry every field of its type?  ldns accepts an RR whose rdata
+ * stops short and leaves the missing fields NULL, which every reader of
+ * an MX preference or a DNSKEY flag would then trip over.
+ */
+static int
+dns_rr_complete(const ldns_rr *rr)
+{
+	const ldns_rr_descriptor	*d;
+	size_t				 i;
+
+	d = ldns_rr_descript(ldns_rr_get_type(rr));
+	if (d != NULL && ldns_rr_rd_count(rr) < ldns_rr_descriptor_minimum(d))
+		return 0;
+	for (i = 0; i < ldns_rr_rd_count(rr); i++)
+		if (ldns_rr_rdf(rr, i) == NULL)
+			return 0;
+	return 1;
+}
+
+/* The first RR of the response that is not complete, or NULL. */
+static const ldns_rr *
+dns_pkt_malformed(const ldns_pkt *pkt)
+{
+	ldns_rr_list	*sections[3];
+	size_t		 i, j;
+
+	sections[0] = ldns_pkt_answer(pkt);
+	sections[1] = ldns_pkt_authority(pkt);
+	sections[2] = ldns_pkt_additional(pkt);
+	for (i = 0; i < 3; i++)
+		for (j = 0; j < ldns_rr_list_rr_count(sections[i]); j++)
+			if (!dns_rr_complete(ldns_rr_list_rr(sections[i], j)))
+				return ldns_rr_list_rr(sections[i], j);
+	return NULL;
+}
+
 /* Fills a from pkt, which a now owns: rcode, AD bit, the RRs asked for. */
 static void
 dns_answer_fill(struct dns_answer *a, ldns_rdf *qname, ldns_pkt *pkt)
 {
+	const ldns_rr	*bad;
+	char		*type, *owner;
+
 	a->pkt = pkt;
+	if ((bad = dns_pkt_malformed(pkt)) != NULL) {
+		type = ldns_rr_type2str(ldns_rr_get_type(bad));
+		owner = dns_name_str(ldns_rr_owner(bad));
+		a->error = xprintf("the answer holds an incomplete %s record "
+		    "for %s (its data is cut short)", type, owner);
+		free(owner);
+		free(type);
+		return;
+	}
 	a->answered = 1;
 	a->rcode = ldns_pkt_get_rcode(pkt);
 	a->ad = ldns_pkt_ad(pkt);
@@ -552,17 +601,26 @@ ldns_rr_list *
 dns_trust_anchor_load(const char *path, char **cause)
 {
 	ldns_rr_list	*anchors;
-	ldns_rr		*rr;
-	ldns_rdf	*origin = NULL, *prev = NULL;
-	ldns_status	 s;
-	uint32_t	 ttl = 3600;
 	FILE		*f;
-	int		 line = 1;
 
 	if ((f = fopen(path, "r")) == NULL) {
 		xasprintf(cause, "cannot open trust anchor %s: %m", path);
 		return NULL;
 	}
+	anchors = dns_trust_anchor_read(f, path, cause);
+	fclose(f);
+	return anchors;
+}
+
+ldns_rr_list *
+dns_trust_anchor_read(FILE *f, const char *name, char **cause)
+{
+	ldns_rr_list	*anchors;
+	ldns_rr		*rr;
+	ldns_rdf	*origin = NULL, *prev = NULL;
+	ldns_status	 s;
+	uint32_t	 ttl = 3600;
+	int		 line = 1;
 
 	anchors = ldns_rr_list_new();
 	while (!feof(f)) {
@@ -573,7 +631,7 @@ dns_trust_anchor_load(const char *path, char **cause)
 			continue;
 		if (s != LDNS_STATUS_OK) {
 			xasprintf(cause, "trust anchor %s, near line %d: %s",
-			    path, line, ldns_get_errorstr_by_id(s));
+			    name, line, ldns_get_errorstr_by_id(s));
 			ldns_rr_list_deep_free(anchors);
 			anchors = NULL;
 			break;
@@ -584,13 +642,12 @@ dns_trust_anchor_load(const char *path, char **cause)
 		else
 			ldns_rr_free(rr);
 	}
-	fclose(f);
 	ldns_rdf_deep_free(origin);
 	ldns_rdf_deep_free(prev);
 
 	if (anchors != NULL && ldns_rr_list_rr_count(anchors) == 0) {
 		xasprintf(cause, "trust anchor %s holds no DS or DNSKEY "
-		    "record", path);
+		    "record", name);
 		ldns_rr_list_deep_free(anchors);
 		anchors = NULL;
 	}

@@ -11,6 +11,8 @@
 #ifndef MXANCHOR_DNS_H
 #define MXANCHOR_DNS_H
 
+#include <stdio.h>
+
 #include <ldns/ldns.h>
 
 #include "probe.h"
@@ -76,6 +78,9 @@ void		 dns_strv_free(char **, size_t);
 
 /* Read DS or DNSKEY RRs (zone-file syntax) to use as trust anchors. */
 ldns_rr_list	*dns_trust_anchor_load(const char *path, char **cause);
+/* The same from an open file; name is for messages. */
+ldns_rr_list	*dns_trust_anchor_read(FILE *, const char *name,
+		    char **cause);
 
 /* Lower-case presentation form without the trailing dot. */
 char		*dns_name_str(const ldns_rdf *);

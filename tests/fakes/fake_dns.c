@@ -18,6 +18,8 @@
  *   garbage     UDP: the query's ID, then bytes that are not DNS
  *   huge        MX, A, TXT and TLSA answers of thousands of records or
  *               tens of kilobytes (TC over UDP, the whole over TCP)
+ *   cut-short   the zone's answer, but its first record's data cut to
+ *               nothing (an MX without preference or host)
  *
  * Any other name is answered from the zone: records of the asked type,
  * CNAMEs followed within the zone, NODATA or NXDOMAIN with the SOA.
@@ -59,11 +61,12 @@ enum fake_mode {
 	FAKE_WRONG_NAME,
 	FAKE_GARBAGE,
 	FAKE_HUGE,
+	FAKE_CUT_SHORT,
 };
 
 static const char *fake_mode_names[] = {
 	"", "silent", "tc-hang", "tc-close", "tc-short", "forged",
-	"wrong-name", "garbage", "huge",
+	"wrong-name", "garbage", "huge", "cut-short",
 };
 
 /* A TCP client: a length-prefixed query being read, or a held socket. */
@@ -206,6 +209,9 @@ fake_answer_zone(ldns_pkt *reply, const ldns_rdf *qname, ldns_rr_type qtype)
 	ldns_pkt_push_rr(reply, LDNS_SECTION_AUTHORITY,
 	    ldns_rr_clone(ldns_zone_soa(zone)));
 }
+
+static ldns_rr	*fake_rr(const char *, ...)
+		    __attribute__((format(printf, 1, 2)));
 
 /* One RR from its presentation form; the fake's own strings are valid. */
 static ldns_rr *
@@ -374,6 +380,39 @@ fake_wire_truncated(const ldns_pkt *query, size_t *len)
 	return wire;
 }
 
+/* Skips the name at wire[pos]: labels, or a compression pointer. */
+static size_t
+fake_skip_name(const uint8_t *wire, size_t len, size_t pos)
+{
+	while (pos < len && wire[pos] != 0) {
+		if ((wire[pos] & 0xc0) == 0xc0)
+			return pos + 2;
+		pos += 1 + wire[pos];
+	}
+	return pos + 1;
+}
+
+/* Cuts the data of the first answer RR to zero bytes, in place. */
+static void
+fake_cut_short(uint8_t *wire, size_t *len)
+{
+	size_t	pos, rdlen;
+
+	if (*len < 12 || (wire[6] == 0 && wire[7] == 0))
+		return;
+	pos = fake_skip_name(wire, *len, 12) + 4;	/* the question */
+	pos = fake_skip_name(wire, *len, pos) + 8;	/* owner, type .. ttl */
+	if (pos + 2 > *len)
+		return;
+	rdlen = (size_t)wire[pos] << 8 | wire[pos + 1];
+	if (pos + 2 + rdlen > *len)
+		return;
+	memmove(wire + pos + 2, wire + pos + 2 + rdlen,
+	    *len - pos - 2 - rdlen);
+	wire[pos] = wire[pos + 1] = 0;
+	*len -= rdlen;
+}
+
 /* The largest answer the asker said it can take over UDP. */
 static size_t
 fake_udp_limit(const ldns_pkt *query)
@@ -429,6 +468,8 @@ fake_udp(int fd)
 			wire[0] ^= 0x5a;
 			wire[1] ^= 0xa5;
 		}
+		if (wire != NULL && mode == FAKE_CUT_SHORT)
+			fake_cut_short(wire, &len);
 		break;
 	}
 	if (wire != NULL)

@@ -130,6 +130,9 @@ fake_write(struct fake_conn *c, const void *p, size_t len)
 	return len == 0 || SSL_write(c->ssl, p, (int)len) > 0 ? 0 : -1;
 }
 
+static int	fake_printf(struct fake_conn *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
 static int
 fake_printf(struct fake_conn *c, const char *fmt, ...)
 {

@@ -108,7 +108,8 @@ tap_like "$(codes_of ok inventory)" inventory.untested \
     "ok: the MX (nothing listening) could not be tested"
 
 # DNS: no answer, truncation with a TCP fallback that fails three ways,
-# answers that do not belong to the query, bytes that are not DNS.
+# answers that do not belong to the query, bytes that are not DNS, a
+# record cut short.
 dns_case silent "nothing came back within 2000 ms"
 dns_case tc-hang "truncated and the retry over TCP failed: nothing came"
 dns_case tc-close "truncated and the retry over TCP failed"
@@ -116,6 +117,8 @@ dns_case tc-short "truncated and the retry over TCP failed: nothing came"
 dns_case forged "did not match the question"
 dns_case wrong-name "did not match the question"
 dns_case garbage "not a readable DNS message"
+# An MX record without its data: it made ldns abort the whole program.
+dns_case cut-short "incomplete MX record"
 
 # A forged answer must not be believed: before the check of IDs, the
 # wrong-name answer made mxanchor conclude there was no MX at all.
