@@ -149,7 +149,7 @@ if have reports && [[ -n ${MXLAB_IMAP_URL-} ]]; then
 	url="imaps://$MXLAB_IMAP_USER:$(cat "$tmp/secrets/url-pw")"
 	flow imap-url-password 2 reports import --imap \
 	    "$url@$MXLAB_IMAP_ADDR/INBOX"
-	covered+=("reports import --imap --password-file (right, wrong, in URL)")
+	covered+=("reports import --imap --password-file (right, wrong, URL)")
 else
 	missing+=("IMAP password (reports import --imap)")
 fi
