@@ -64,10 +64,11 @@ jq -r 'select(.name | test("fuzz-")) | "fuzz \(.name | sub(".*/ "; "")): " +
 	 if length > 0 then "\(.[0][0]) executions (libFuzzer)"
 	 else "see the unit run" end)' "$fuzzbuild/meson-logs/testlog.json"
 
-# The other figures: crash trials, hostile behaviours, valgrind runs.
-jq -r 'select(.name | test("crash-safety|hostile|valgrind")) | .stdout' \
+# The other figures: crash trials (check, wizard), hostile behaviours,
+# valgrind runs.
+jq -r 'select(.name | test("crash|hostile|valgrind")) | .stdout' \
     "$build/meson-logs/testlog.json" |
-    grep -E '^# ([0-9]+ trials|hostile behaviours|valgrind runs)' |
+    grep -E '^# ([0-9]+ (wizard )?trials|hostile behaviours|valgrind runs)' |
     sed 's/^# //'
 
 # Count test cases: TAP lines for TAP tests, one per plain test.  A TAP

@@ -35,6 +35,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,7 @@
 #define FAKE_CNAME_HOPS		8
 #define FAKE_HUGE_COUNT		3000
 #define FAKE_TXT_STRINGS	200
+#define FAKE_CACHE_SIZE		256
 
 enum fake_mode {
 	FAKE_ZONE,
@@ -316,7 +318,7 @@ fake_reply_new(const ldns_pkt *query)
 
 /* The reply's wire form, huge answers cut down until they fit 64 KiB. */
 static uint8_t *
-fake_wire(const ldns_pkt *query, enum fake_mode mode, size_t *len)
+fake_wire_build(const ldns_pkt *query, enum fake_mode mode, size_t *len)
 {
 	const ldns_rr	*q = ldns_rr_list_rr(ldns_pkt_question(query), 0);
 	ldns_pkt	*reply;
@@ -339,6 +341,56 @@ fake_wire(const ldns_pkt *query, enum fake_mode mode, size_t *len)
 		free(wire);
 		count /= 2;
 	}
+}
+
+/*
+ * The same, with huge answers made once per name and type: building
+ * thousands of RRs takes long enough that a check's queries would pile
+ * up behind it, and the next test's with them.
+ */
+static uint8_t *
+fake_wire(const ldns_pkt *query, enum fake_mode mode, size_t *len)
+{
+	static struct {
+		char	*key;
+		uint8_t	*wire;
+		size_t	 len;
+	}		 cache[FAKE_CACHE_SIZE];
+	static size_t	 next;
+	const ldns_rr	*q = ldns_rr_list_rr(ldns_pkt_question(query), 0);
+	uint8_t		*wire;
+	char		*name, *key;
+	size_t		 i;
+
+	if (mode != FAKE_HUGE)
+		return fake_wire_build(query, mode, len);
+	name = ldns_rdf2str(ldns_rr_owner(q));
+	key = xprintf("%s/%d", name, ldns_rr_get_type(q));
+	free(name);
+	for (i = 0; i < FAKE_CACHE_SIZE; i++)
+		if (cache[i].key != NULL && strcasecmp(cache[i].key, key) == 0)
+			break;
+	if (i == FAKE_CACHE_SIZE) {
+		if ((wire = fake_wire_build(query, mode, len)) == NULL) {
+			free(key);
+			return NULL;
+		}
+		i = next++ % FAKE_CACHE_SIZE;
+		free(cache[i].key);
+		free(cache[i].wire);
+		cache[i].key = key;
+		cache[i].wire = wire;
+		cache[i].len = *len;
+	} else
+		free(key);
+
+	/* The asker's ID, the rest as built. */
+	wire = xmalloc(cache[i].len);
+	memcpy(wire, cache[i].wire, cache[i].len);
+	wire[0] = (uint8_t)(ldns_pkt_id(query) >> 8);
+	wire[1] = (uint8_t)ldns_pkt_id(query);
+	*len = cache[i].len;
+	return wire;
 }
 
 /* The question of a packet to anyone else: the classic spoof. */
@@ -573,11 +625,14 @@ fake_tcp_read(struct fake_conn *c)
 static void
 fake_accept(int lfd)
 {
-	size_t	i;
-	int	fd;
+	struct timeval	send_wait = { 1, 0 };
+	size_t		i;
+	int		fd;
 
 	if ((fd = accept(lfd, NULL, NULL)) == -1)
 		return;
+	/* A client that stops reading must not stall the whole server. */
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send_wait, sizeof send_wait);
 	for (i = 0; i < FAKE_MAX_CONNS; i++) {
 		if (conns[i].fd == -1) {
 			conns[i].fd = fd;
@@ -673,6 +728,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: fake_dns ADDR PORT ZONEFILE\n");
 		return 2;
 	}
+	signal(SIGPIPE, SIG_IGN);	/* a client gone mid-answer */
 	fake_load_zone(argv[3]);
 	for (i = 0; i < FAKE_MAX_CONNS; i++)
 		conns[i].fd = -1;

@@ -79,6 +79,19 @@ fakes_start() {
 	    "$FAKE_TARPIT_ADDR" 25
 }
 
+# Waits until fake_dns answers at once: a case that flooded it (huge)
+# must not leave a queue that the next case's lookups wait behind.
+fakes_idle() {
+	local i
+	for ((i = 0; i < 60; i++)); do
+		kdig +time=1 +retry=0 +short "@$FAKE_RESOLVER" \
+		    hostile.test SOA 2>/dev/null | grep -q hostmaster &&
+		    return 0
+	done
+	echo "fakes.sh: fake_dns stays busy" >&2
+	return 1
+}
+
 # Stops what fakes_start started, by PID.
 fakes_stop() {
 	local pid
