@@ -8,9 +8,10 @@
 # TLSA records from private keys, IMAP report import with a password (a
 # right one, a wrong one, one put in the URL), the MTA check over SSH
 # with a private key; then the reports.  Every file these runs left is
-# then searched for each secret as raw bytes, base64, hex (both cases)
-# and, for the IMAP password, as an AUTH PLAIN string.  A flow whose
-# command this build lacks is listed as not covered.
+# then searched for each secret as raw bytes, base64, hex (both cases),
+# for the IMAP password also as an AUTH PLAIN string, for the SSH key
+# also line by line as its file has it.  A flow whose command this build
+# lacks is listed as not covered.
 #
 # Usage: secrets.sh PATH-TO-MXANCHOR (changes roll.test, and restores it)
 set -uo pipefail
@@ -215,7 +216,7 @@ done
 tr -d '\n' <"$MXLAB_IMAP_PASSWORD_FILE" >"$tmp/secrets/imap-pw" 2>/dev/null
 tr -d '\n' <"$tmp/secrets/wrong-pw" >"$tmp/secrets/wrong-pw.raw"
 tr -d '\n' <"$tmp/secrets/url-pw" >"$tmp/secrets/url-pw.raw"
-# The SSH key's base64 body, line by line, stands for the key.
+# The SSH key file's base64 body, decoded: the whole key.
 grep -v -- '-----' "$MXLAB_SSH_KEY" 2>/dev/null | tr -d '\n' |
     base64 -d >"$tmp/secrets/ssh.raw" 2>/dev/null
 
@@ -281,6 +282,14 @@ if have reports; then
 	    "$MXLAB_IMAP_USER"
 fi
 if grep -q -- "--ssh USER@HOST" <<<"$usage"; then
-	secret "SSH private key" "$tmp/secrets/ssh.raw"
+	secret "SSH private key (the whole key)" "$tmp/secrets/ssh.raw"
+	# And each line of the file, as text: a part of it is a leak too.
+	n=0
+	while read -r line; do
+		n=$((n + 1))
+		printf %s "$line" >"$tmp/secrets/ssh-line-$n"
+		secret "SSH private key (line $n of the file)" \
+		    "$tmp/secrets/ssh-line-$n"
+	done < <(grep -v -- '-----' "$MXLAB_SSH_KEY")
 fi
 tap_done
