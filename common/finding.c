@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "finding.h"
+#include "printable.h"
 #include "xmalloc.h"
 
 static void
@@ -23,7 +24,12 @@ findings_push(struct findings *fs, enum severity sev, enum requirement req,
 	f->req = req;
 	f->code = xstrdup(code);
 	f->rfc = rfc != NULL ? xstrdup(rfc) : NULL;
-	f->message = message;
+	/*
+	 * Messages quote servers: no stray bytes into JSON or a terminal,
+	 * and not a whole 64 KB record.
+	 */
+	f->message = printable_cut(printable_take(message),
+	    FINDING_MESSAGE_MAX);
 }
 
 void

@@ -26,6 +26,12 @@ enum requirement {
 	REQ_ADVICE,		/* good practice, no RFC keyword */
 };
 
+/*
+ * Messages are kept printable UTF-8 (common/printable.h) and at most this
+ * long: they quote what servers sent.
+ */
+#define FINDING_MESSAGE_MAX	1024
+
 struct finding {
 	enum severity	 severity;
 	enum requirement req;

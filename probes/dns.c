@@ -130,6 +130,15 @@ dns_follow_answer(struct dns_answer *a, ldns_rdf *qname)
 			break;
 	}
 
+	/* A chain that has not ended after so many links is a loop. */
+	if (moved) {
+		a->answered = 0;
+		a->error = xprintf("the CNAME chain from %s does not end "
+		    "(more than %d links, or a loop)", a->qname,
+		    DNS_MAX_CNAME_HOPS);
+		return;
+	}
+
 	for (i = 0; i < ldns_rr_list_rr_count(answer); i++) {
 		rr = ldns_rr_list_rr(answer, i);
 		if (ldns_rr_get_type(rr) == a->qtype &&
@@ -159,44 +168,231 @@ dns_resolver_str(ldns_resolver *res)
 	return s;
 }
 
+/*
+ * Is reply the answer to query?  ldns takes the first packet that comes
+ * back, so a forged one (RFC 5452 §3) would be believed: its ID and its
+ * question must both be those of the query.
+ */
+static int
+dns_reply_matches(const ldns_pkt *query, const ldns_pkt *reply)
+{
+	const ldns_rr	*q, *r;
+
+	if (ldns_pkt_id(reply) != ldns_pkt_id(query) || !ldns_pkt_qr(reply) ||
+	    ldns_pkt_qdcount(reply) != 1)
+		return 0;
+	q = ldns_rr_list_rr(ldns_pkt_question(query), 0);
+	r = ldns_rr_list_rr(ldns_pkt_question(reply), 0);
+	return q != NULL && r != NULL &&
+	    ldns_rr_get_type(q) == ldns_rr_get_type(r) &&
+	    ldns_rr_get_class(q) == ldns_rr_get_class(r) &&
+	    ldns_dname_compare(ldns_rr_owner(q), ldns_rr_owner(r)) == 0;
+}
+
+/* Did ldns fail to read the bytes that came back as a DNS message? */
+static int
+dns_status_malformed(ldns_status s)
+{
+	switch (s) {
+	case LDNS_STATUS_LABEL_OVERFLOW:
+	case LDNS_STATUS_DOMAINNAME_OVERFLOW:
+	case LDNS_STATUS_DOMAINNAME_UNDERFLOW:
+	case LDNS_STATUS_PACKET_OVERFLOW:
+	case LDNS_STATUS_INVALID_POINTER:
+	case LDNS_STATUS_WIRE_INCOMPLETE_HEADER:
+	case LDNS_STATUS_WIRE_INCOMPLETE_QUESTION:
+	case LDNS_STATUS_WIRE_INCOMPLETE_ANSWER:
+	case LDNS_STATUS_WIRE_INCOMPLETE_AUTHORITY:
+	case LDNS_STATUS_WIRE_INCOMPLETE_ADDITIONAL:
+	case LDNS_STATUS_WIRE_RDATA_ERR:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Sends query over UDP and, when the answer comes back truncated, again
+ * over TCP (RFC 7766 §5), so that the error can say which of the two
+ * failed.  Fills *reply only with an answer to the query.
+ */
+static char *
+dns_exchange(ldns_resolver *res, ldns_pkt *query, ldns_pkt **reply)
+{
+	const char	*how = "";
+	ldns_status	 s;
+	long long	 start = probe_now_ms();
+	int		 ms;
+
+	*reply = NULL;
+	ldns_resolver_set_fallback(res, false);
+	s = ldns_resolver_send_pkt(reply, res, query);
+	if (s == LDNS_STATUS_OK && *reply != NULL && ldns_pkt_tc(*reply) &&
+	    dns_reply_matches(query, *reply)) {
+		ldns_pkt_free(*reply);
+		*reply = NULL;
+		how = "the answer came truncated and the retry over TCP "
+		    "failed: ";
+		start = probe_now_ms();
+		ldns_resolver_set_usevc(res, true);
+		s = ldns_resolver_send_pkt(reply, res, query);
+		ldns_resolver_set_usevc(res, false);
+	}
+
+	if (s == LDNS_STATUS_OK && *reply != NULL &&
+	    !dns_reply_matches(query, *reply)) {
+		ldns_pkt_free(*reply);
+		*reply = NULL;
+		return xstrdup("the answer did not match the question (wrong "
+		    "ID or question: forged, or a broken resolver)");
+	}
+	if (s == LDNS_STATUS_OK && *reply != NULL)
+		return NULL;
+	if (*reply != NULL) {
+		ldns_pkt_free(*reply);
+		*reply = NULL;
+	}
+
+	/* ldns says "network error" for a timeout, which it mostly is. */
+	ms = ldns_resolver_timeout(res).tv_sec * 1000 +
+	    ldns_resolver_timeout(res).tv_usec / 1000;
+	if (s == LDNS_STATUS_NETWORK_ERR && probe_now_ms() - start >= ms)
+		return xprintf("%snothing came back within %d ms", how, ms);
+	if (dns_status_malformed(s))
+		return xprintf("%sthe answer is not a readable DNS message: %s",
+		    how, ldns_get_errorstr_by_id(s));
+	return xprintf("%s%s", how, ldns_get_errorstr_by_id(
+	    s != LDNS_STATUS_OK ? s : LDNS_STATUS_NETWORK_ERR));
+}
+
+/*
+ * Does rr carry every field of its type?  ldns accepts an RR whose rdata
+ * stops short and leaves the missing fields NULL, which every reader of
+ * an MX preference or a DNSKEY flag would then trip over.
+ */
+static int
+dns_rr_complete(const ldns_rr *rr)
+{
+	const ldns_rr_descriptor	*d;
+	size_t				 i;
+
+	d = ldns_rr_descript(ldns_rr_get_type(rr));
+	if (d != NULL && ldns_rr_rd_count(rr) < ldns_rr_descriptor_minimum(d))
+		return 0;
+	for (i = 0; i < ldns_rr_rd_count(rr); i++)
+		if (ldns_rr_rdf(rr, i) == NULL)
+			return 0;
+	return 1;
+}
+
+/* The first RR of the response that is not complete, or NULL. */
+static const ldns_rr *
+dns_pkt_malformed(const ldns_pkt *pkt)
+{
+	ldns_rr_list	*sections[3];
+	size_t		 i, j;
+
+	sections[0] = ldns_pkt_answer(pkt);
+	sections[1] = ldns_pkt_authority(pkt);
+	sections[2] = ldns_pkt_additional(pkt);
+	for (i = 0; i < 3; i++)
+		for (j = 0; j < ldns_rr_list_rr_count(sections[i]); j++)
+			if (!dns_rr_complete(ldns_rr_list_rr(sections[i], j)))
+				return ldns_rr_list_rr(sections[i], j);
+	return NULL;
+}
+
+/* Fills a from pkt, which a now owns: rcode, AD bit, the RRs asked for. */
+static void
+dns_answer_fill(struct dns_answer *a, ldns_rdf *qname, ldns_pkt *pkt)
+{
+	const ldns_rr	*bad;
+	char		*type, *owner;
+
+	a->pkt = pkt;
+	if ((bad = dns_pkt_malformed(pkt)) != NULL) {
+		type = ldns_rr_type2str(ldns_rr_get_type(bad));
+		owner = dns_name_str(ldns_rr_owner(bad));
+		a->error = xprintf("the answer holds an incomplete %s record "
+		    "for %s (its data is cut short)", type, owner);
+		free(owner);
+		free(type);
+		return;
+	}
+	a->answered = 1;
+	a->rcode = ldns_pkt_get_rcode(pkt);
+	a->ad = ldns_pkt_ad(pkt);
+	dns_follow_answer(a, qname);
+}
+
+static struct dns_answer *
+dns_answer_new(const char *name, ldns_rr_type type)
+{
+	struct dns_answer	*a;
+
+	a = xcalloc(1, sizeof *a);
+	a->qname = xstrdup(name);
+	a->qtype = type;
+	return a;
+}
+
+struct dns_answer *
+dns_answer_from_pkt(const char *name, ldns_rr_type type, ldns_pkt *pkt)
+{
+	struct dns_answer	*a;
+	ldns_rdf		*qname;
+
+	a = dns_answer_new(name, type);
+	if ((qname = ldns_dname_new_frm_str(name)) == NULL) {
+		a->error = xprintf("not a valid domain name: %s", name);
+		ldns_pkt_free(pkt);
+		return a;
+	}
+	dns_answer_fill(a, qname, pkt);
+	ldns_rdf_deep_free(qname);
+	return a;
+}
+
 /* Sends one query with res and fills an answer for name/type. */
 static struct dns_answer *
 dns_query(ldns_resolver *res, const char *name, ldns_rr_type type,
     uint16_t flags)
 {
 	struct dns_answer	*a;
+	ldns_pkt		*query = NULL, *reply;
 	ldns_rdf		*qname;
 	ldns_status		 s;
 	long long		 start = probe_now_ms();
-	char			*server;
+	char			*server, *why;
 
-	a = xcalloc(1, sizeof *a);
-	a->qname = xstrdup(name);
-	a->qtype = type;
+	a = dns_answer_new(name, type);
 	if ((qname = ldns_dname_new_frm_str(name)) == NULL) {
 		a->error = xprintf("not a valid domain name: %s", name);
 		return a;
 	}
 
-	s = ldns_resolver_query_status(&a->pkt, res, qname, type,
+	s = ldns_resolver_prepare_query_pkt(&query, res, qname, type,
 	    LDNS_RR_CLASS_IN, flags);
+	if (s != LDNS_STATUS_OK)
+		why = xstrdup(ldns_get_errorstr_by_id(s));
+	else
+		why = dns_exchange(res, query, &reply);
 	a->elapsed_ms = probe_now_ms() - start;
 
-	if (s != LDNS_STATUS_OK || a->pkt == NULL) {
+	if (why != NULL) {
 		server = dns_resolver_str(res);
-		a->error = xprintf("no answer from %s: %s", server,
-		    ldns_get_errorstr_by_id(s));
+		a->error = xprintf("no answer from %s: %s", server, why);
 		free(server);
+		free(why);
 		log_debug("dns %s/%d: %s", name, type, a->error);
 	} else {
-		a->answered = 1;
-		a->rcode = ldns_pkt_get_rcode(a->pkt);
-		a->ad = ldns_pkt_ad(a->pkt);
-		dns_follow_answer(a, qname);
+		dns_answer_fill(a, qname, reply);
 		log_debug("dns %s/%d: %s ad=%d rrs=%zu %lldms", name, type,
-		    dns_answer_rcode_name(a), a->ad,
-		    ldns_rr_list_rr_count(a->rrs), a->elapsed_ms);
+		    dns_answer_rcode_name(a), a->ad, a->rrs != NULL ?
+		    ldns_rr_list_rr_count(a->rrs) : 0, a->elapsed_ms);
 	}
+	if (query != NULL)
+		ldns_pkt_free(query);
 	ldns_rdf_deep_free(qname);
 	return a;
 }
@@ -207,9 +403,7 @@ dns_unsent(const char *name, ldns_rr_type type, char *cause)
 {
 	struct dns_answer	*a;
 
-	a = xcalloc(1, sizeof *a);
-	a->qname = xstrdup(name);
-	a->qtype = type;
+	a = dns_answer_new(name, type);
 	a->error = cause;
 	return a;
 }
@@ -427,17 +621,26 @@ ldns_rr_list *
 dns_trust_anchor_load(const char *path, char **cause)
 {
 	ldns_rr_list	*anchors;
-	ldns_rr		*rr;
-	ldns_rdf	*origin = NULL, *prev = NULL;
-	ldns_status	 s;
-	uint32_t	 ttl = 3600;
 	FILE		*f;
-	int		 line = 1;
 
 	if ((f = fopen(path, "r")) == NULL) {
 		xasprintf(cause, "cannot open trust anchor %s: %m", path);
 		return NULL;
 	}
+	anchors = dns_trust_anchor_read(f, path, cause);
+	fclose(f);
+	return anchors;
+}
+
+ldns_rr_list *
+dns_trust_anchor_read(FILE *f, const char *name, char **cause)
+{
+	ldns_rr_list	*anchors;
+	ldns_rr		*rr;
+	ldns_rdf	*origin = NULL, *prev = NULL;
+	ldns_status	 s;
+	uint32_t	 ttl = 3600;
+	int		 line = 1;
 
 	anchors = ldns_rr_list_new();
 	while (!feof(f)) {
@@ -448,7 +651,7 @@ dns_trust_anchor_load(const char *path, char **cause)
 			continue;
 		if (s != LDNS_STATUS_OK) {
 			xasprintf(cause, "trust anchor %s, near line %d: %s",
-			    path, line, ldns_get_errorstr_by_id(s));
+			    name, line, ldns_get_errorstr_by_id(s));
 			ldns_rr_list_deep_free(anchors);
 			anchors = NULL;
 			break;
@@ -459,13 +662,12 @@ dns_trust_anchor_load(const char *path, char **cause)
 		else
 			ldns_rr_free(rr);
 	}
-	fclose(f);
 	ldns_rdf_deep_free(origin);
 	ldns_rdf_deep_free(prev);
 
 	if (anchors != NULL && ldns_rr_list_rr_count(anchors) == 0) {
 		xasprintf(cause, "trust anchor %s holds no DS or DNSKEY "
-		    "record", path);
+		    "record", name);
 		ldns_rr_list_deep_free(anchors);
 		anchors = NULL;
 	}

@@ -11,6 +11,8 @@
 #ifndef MXANCHOR_DNS_H
 #define MXANCHOR_DNS_H
 
+#include <stdio.h>
+
 #include <ldns/ldns.h>
 
 #include "probe.h"
@@ -63,6 +65,14 @@ struct dns_server *dns_zone_servers(const struct probe_opts *,
 		    const char *zone, size_t *n, char **cause);
 void		 dns_servers_free(struct dns_server *, size_t);
 
+/*
+ * The answer a response gives to name/type, as dns_lookup() would make
+ * it: the CNAME chain followed, the RRs and RRSIGs collected.  Takes
+ * pkt.  For tests and fuzzing, and for packets obtained another way.
+ */
+struct dns_answer *dns_answer_from_pkt(const char *name, ldns_rr_type,
+		    ldns_pkt *pkt);
+
 /* NOERROR with at least one RR of the asked type. */
 int		 dns_answer_has_data(const struct dns_answer *);
 /* NXDOMAIN, or NOERROR without RRs of the asked type. */
@@ -76,6 +86,9 @@ void		 dns_strv_free(char **, size_t);
 
 /* Read DS or DNSKEY RRs (zone-file syntax) to use as trust anchors. */
 ldns_rr_list	*dns_trust_anchor_load(const char *path, char **cause);
+/* The same from an open file; name is for messages. */
+ldns_rr_list	*dns_trust_anchor_read(FILE *, const char *name,
+		    char **cause);
 
 /* Lower-case presentation form without the trailing dot. */
 char		*dns_name_str(const ldns_rdf *);

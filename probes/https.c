@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <curl/curl.h>
 #include <openssl/x509.h>
@@ -17,11 +18,17 @@
 #include "log.h"
 #include "xmalloc.h"
 
+/* The largest header block taken: a server could stream headers forever. */
+#define HTTPS_MAX_HEADERS	(64 * 1024)
+
 struct https_body {
 	char	*data;
 	size_t	 len;
 	size_t	 max;
 	int	 too_large;
+	size_t	 header_bytes;
+	int	 headers_too_large;
+	char	*encoding;	/* Content-Encoding, when one was sent */
 };
 
 static size_t
@@ -39,6 +46,29 @@ https_write(char *p, size_t size, size_t nmemb, void *arg)
 	memcpy(b->data + b->len, p, n);
 	b->len += n;
 	b->data[b->len] = '\0';
+	return n;
+}
+
+/*
+ * Counts header bytes, stopping at HTTPS_MAX_HEADERS (returning less than
+ * n aborts the transfer), and keeps the Content-Encoding.
+ */
+static size_t
+https_header(char *p, size_t size, size_t nmemb, void *arg)
+{
+	struct https_body	*b = arg;
+	size_t			 n = size * nmemb, skip;
+
+	b->header_bytes += n;
+	if (b->header_bytes > HTTPS_MAX_HEADERS) {
+		b->headers_too_large = 1;
+		return 0;
+	}
+	if (n > 17 && strncasecmp(p, "Content-Encoding:", 17) == 0) {
+		skip = 17 + strspn(p + 17, " \t");
+		free(b->encoding);
+		b->encoding = xstrndup(p + skip, strcspn(p + skip, "\r\n"));
+	}
 	return n;
 }
 
@@ -84,10 +114,20 @@ https_setup(CURL *c, const struct probe_opts *opts, const char *url,
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
 	/* Only so that a certificate error can say whom it was issued to. */
 	curl_easy_setopt(c, CURLOPT_CERTINFO, 1L);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, https_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, body);
 	if (opts->ca_file != NULL) {
 		curl_easy_setopt(c, CURLOPT_CAINFO, opts->ca_file);
 		curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
 	}
+}
+
+/* Anything but no coding at all, or "identity" (RFC 9110 §8.4.1). */
+static int
+https_is_encoded(const char *encoding)
+{
+	return encoding != NULL && *encoding != '\0' &&
+	    strcasecmp(encoding, "identity") != 0;
 }
 
 static int
@@ -163,8 +203,8 @@ void
 https_get(const struct probe_opts *opts, const char *host, const char *path,
     char **addrs, size_t naddrs, size_t max_body, struct https_result *res)
 {
-	struct https_body	 body = { NULL, 0, max_body, 0 };
-	struct curl_slist	*resolve = NULL;
+	struct https_body	 body = { .max = max_body };
+	struct curl_slist	*resolve = NULL, *headers;
 	char			*url, *entry, errbuf[CURL_ERROR_SIZE];
 	long long		 start = probe_now_ms();
 	CURLcode		 rc;
@@ -184,6 +224,9 @@ https_get(const struct probe_opts *opts, const char *host, const char *path,
 	entry = https_resolve_entry(host, addrs, naddrs);
 	resolve = curl_slist_append(NULL, entry);
 	https_setup(c, opts, url, resolve, &body);
+	/* Asked for plainly, so that a compressed answer is the server's. */
+	headers = curl_slist_append(NULL, "Accept-Encoding: identity");
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
 	errbuf[0] = '\0';
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 
@@ -194,6 +237,14 @@ https_get(const struct probe_opts *opts, const char *host, const char *path,
 	if (body.too_large || rc == CURLE_FILESIZE_EXCEEDED) {
 		res->transferred = 1;
 		res->too_large = 1;
+	} else if (body.headers_too_large) {
+		res->error = xprintf("the response headers are larger than %d "
+		    "bytes", HTTPS_MAX_HEADERS);
+	} else if (rc == CURLE_OK && https_is_encoded(body.encoding)) {
+		res->error = xprintf("the body came compressed "
+		    "(Content-Encoding: %s) although mxanchor asked for it "
+		    "as it is; a sender that does not decode it cannot read "
+		    "it", body.encoding);
 	} else if (rc != CURLE_OK) {
 		res->error = xprintf("%s", errbuf[0] != '\0' ? errbuf :
 		    curl_easy_strerror(rc));
@@ -211,7 +262,9 @@ https_get(const struct probe_opts *opts, const char *host, const char *path,
 	    rc, res->status, res->len, res->elapsed_ms);
 
 	curl_slist_free_all(resolve);
+	curl_slist_free_all(headers);
 	curl_easy_cleanup(c);
+	free(body.encoding);
 	free(entry);
 	free(url);
 }

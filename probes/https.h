@@ -5,7 +5,9 @@
  * with CURLOPT_RESOLVE, so libc's resolver is never used.  HTTPS only, no
  * redirects followed (a 3xx is reported with its Location), the body is
  * capped at max_body bytes (exceeding it is reported, not silently cut),
- * and the whole transfer is bounded by the probe timeout.
+ * the headers at 64 KiB, a compressed body is an error (it is asked for
+ * as it is, and never decoded), and the whole transfer is bounded by the
+ * probe timeout.
  */
 #ifndef MXANCHOR_HTTPS_H
 #define MXANCHOR_HTTPS_H

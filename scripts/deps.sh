@@ -12,7 +12,7 @@ PACKAGES=(
 	libncurses-dev libssl-dev libcurl4-openssl-dev libldns-dev
 	libssh2-1-dev libsqlite3-dev libjansson-dev zlib1g-dev
 	libcmocka-dev libgmime-3.0-dev
-	jq tmux sqlite3 locales
+	jq tmux sqlite3 locales valgrind
 	gnutls-bin hash-slinger	# danetool, tlsa: TLSA cross-checks
 )
 

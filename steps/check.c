@@ -59,22 +59,35 @@ struct check *
 check_run(const char *domain, const struct probe_opts *opts,
     const struct step_context *ctx, check_progress_fn fn, void *arg)
 {
-	static const struct step_context	 none;
 	struct check_progress	 cp;
+	struct observation	*obs;
 	struct check		*c;
 	long long		 start = probe_now_ms();
-	size_t			 i;
-
-	c = xcalloc(1, sizeof *c);
-	c->domain = xstrdup(domain);
-	c->started = clock_now();
 
 	pthread_mutex_init(&cp.lock, NULL);
 	cp.done = 0;
 	cp.fn = fn;
 	cp.arg = arg;
-	c->obs = observe_domain(domain, opts, check_progress, &cp);
+	obs = observe_domain(domain, opts, check_progress, &cp);
 	pthread_mutex_destroy(&cp.lock);
+
+	c = check_evaluate(domain, obs, ctx);
+	c->elapsed_ms = probe_now_ms() - start;
+	return c;
+}
+
+struct check *
+check_evaluate(const char *domain, struct observation *obs,
+    const struct step_context *ctx)
+{
+	static const struct step_context	 none;
+	struct check				*c;
+	size_t					 i;
+
+	c = xcalloc(1, sizeof *c);
+	c->domain = xstrdup(domain);
+	c->started = obs->taken;
+	c->obs = obs;
 
 	for (i = 0; i < STEP_COUNT; i++) {
 		step_result_init(&c->results[i], (enum step_id)i);
@@ -85,7 +98,6 @@ check_run(const char *domain, const struct probe_opts *opts,
 		log_debug("check %s: %s %s", domain, step_table[i]->name,
 		    step_status_name(c->results[i].status));
 	}
-	c->elapsed_ms = probe_now_ms() - start;
 	return c;
 }
 

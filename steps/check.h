@@ -18,6 +18,8 @@
 #include "probe.h"
 #include "step.h"
 
+struct observation;
+
 struct check {
 	char			*domain;
 	time_t			 started;	/* clock_now() */
@@ -33,6 +35,13 @@ typedef void (*check_progress_fn)(void *arg, const char *what, int done,
 struct check	*check_run(const char *domain, const struct probe_opts *,
 		    const struct step_context *ctx, check_progress_fn,
 		    void *arg);
+/*
+ * The steps of check_run() on an observation made elsewhere, which the
+ * check takes (check_free() frees it): for tests and fuzzing.  started
+ * is the observation's time; elapsed_ms is 0.
+ */
+struct check	*check_evaluate(const char *domain, struct observation *,
+		    const struct step_context *ctx);
 void		 check_free(struct check *);
 
 /*

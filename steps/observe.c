@@ -14,8 +14,6 @@
 #include "sts.h"
 #include "xmalloc.h"
 
-#define OBSERVE_MAX_HOSTS	32
-#define OBSERVE_MAX_ADDRS	16	/* per host */
 #define STS_POLICY_PATH		"/.well-known/mta-sts.txt"
 
 struct observe_run {
@@ -124,6 +122,29 @@ observe_zone(const struct observation *o)
 	return xstrdup(o->domain);
 }
 
+static int
+observe_host_cmp(const void *a, const void *b)
+{
+	const struct mx_host	*x = a, *y = b;
+
+	if (x->pref != y->pref)
+		return x->pref < y->pref ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* Keeps the OBSERVE_MAX_HOSTS most preferred hosts. */
+static void
+observe_hosts_limit(struct observation *o)
+{
+	size_t	i;
+
+	qsort(o->hosts, o->nhosts, sizeof *o->hosts, observe_host_cmp);
+	for (i = OBSERVE_MAX_HOSTS; i < o->nhosts; i++)
+		free(o->hosts[i].name);
+	if (o->nhosts > OBSERVE_MAX_HOSTS)
+		o->nhosts = OBSERVE_MAX_HOSTS;
+}
+
 /*
  * The MX hosts by preference.  No MX at all means the domain itself
  * receives mail (RFC 5321 §5.1); "0 ." means it receives none (RFC 7505).
@@ -137,8 +158,6 @@ observe_hosts(struct observation *o)
 
 	n = o->mx != NULL && o->mx->rrs != NULL ?
 	    ldns_rr_list_rr_count(o->mx->rrs) : 0;
-	if (n > OBSERVE_MAX_HOSTS)
-		n = OBSERVE_MAX_HOSTS;
 
 	if (n == 0) {
 		if (!dns_answer_is_nodata(o->mx))
@@ -166,16 +185,7 @@ observe_hosts(struct observation *o)
 		    ldns_rr_rdf(rr, 0));
 		o->nhosts++;
 	}
-}
-
-static int
-observe_host_cmp(const void *a, const void *b)
-{
-	const struct mx_host	*x = a, *y = b;
-
-	if (x->pref != y->pref)
-		return x->pref < y->pref ? -1 : 1;
-	return strcmp(x->name, y->name);
+	observe_hosts_limit(o);
 }
 
 char **
@@ -384,9 +394,6 @@ observe_domain(const char *domain, const struct probe_opts *opts,
 
 	o->zone = observe_zone(o);
 	observe_hosts(o);
-	if (o->nhosts > 1)
-		qsort(o->hosts, o->nhosts, sizeof *o->hosts,
-		    observe_host_cmp);
 	parallel_for(4 + o->nhosts * 3, observe_wave2, &run);
 
 	observe_smtp_all(&run);

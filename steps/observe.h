@@ -24,6 +24,14 @@
 #include "ssh.h"
 
 /*
+ * A hostile zone could list thousands of MX hosts or addresses, each a
+ * lookup or a connection: only the most preferred hosts, and the first
+ * addresses of each, are probed.
+ */
+#define OBSERVE_MAX_HOSTS	32
+#define OBSERVE_MAX_ADDRS	16	/* per host */
+
+/*
  * One MX address.  smtp is the session senders have: port 25, STARTTLS,
  * SNI.  The others are extra connections made beside it to learn what
  * one session cannot tell: whether TLS 1.0 and 1.1 are still accepted,
@@ -141,6 +149,15 @@ void		 observe_servers(struct observation *,
 		    const struct probe_opts *);
 void		 observe_servers_free(struct observation *);
 json_t		*observe_servers_json(const struct observation *);
+
+/*
+ * The records of an answer as zone-file lines, at most
+ * OBSERVE_JSON_MAX_RECORDS of them and a comment saying how many were
+ * left: enough for any real RRset, while a hostile one would fill the
+ * state.
+ */
+#define OBSERVE_JSON_MAX_RECORDS	64
+json_t		*observe_json_rrs(const struct dns_answer *);
 
 /* A summary of what was seen, for the state and for --json. */
 json_t		*observation_to_json(const struct observation *);

@@ -227,25 +227,6 @@ observe_json_link(const struct chain_link *l)
 	return j;
 }
 
-/* The resolver's records, as zone-file lines. */
-static json_t *
-observe_json_records(const struct dns_answer *a)
-{
-	json_t	*v = json_array();
-	char	*s;
-	size_t	 i;
-
-	for (i = 0; a->rrs != NULL && i < ldns_rr_list_rr_count(a->rrs);
-	    i++) {
-		if ((s = ldns_rr2str(ldns_rr_list_rr(a->rrs, i))) == NULL)
-			continue;
-		s[strcspn(s, "\n")] = '\0';
-		json_array_append_new(v, json_string(s));
-		free(s);
-	}
-	return v;
-}
-
 static json_t *
 observe_json_lookup(const struct chain_lookup *l, const struct dns_answer *a)
 {
@@ -266,7 +247,7 @@ observe_json_lookup(const struct chain_lookup *l, const struct dns_answer *a)
 		json_object_set_new(j, "final", json_string(l->final));
 	if (a != NULL && a->answered) {
 		json_object_set_new(j, "resolver_ad", json_boolean(a->ad));
-		json_object_set_new(j, "records", observe_json_records(a));
+		json_object_set_new(j, "records", observe_json_rrs(a));
 	}
 	for (i = 0; i < l->nhops; i++) {
 		hop = observe_json_verdict(&l->hops[i].verdict);

@@ -10,16 +10,25 @@
 #include "tlsa.h"
 #include "xmalloc.h"
 
-static json_t *
+
+json_t *
 observe_json_rrs(const struct dns_answer *a)
 {
 	json_t	*rrs = json_array();
 	char	*s;
-	size_t	 i;
+	size_t	 i, n;
 
 	if (a == NULL || a->rrs == NULL)
 		return rrs;
-	for (i = 0; i < ldns_rr_list_rr_count(a->rrs); i++) {
+	n = ldns_rr_list_rr_count(a->rrs);
+	for (i = 0; i < n; i++) {
+		if (i == OBSERVE_JSON_MAX_RECORDS) {
+			/* A comment, so that the list stays zone-file lines. */
+			s = xprintf("; %zu more records not kept", n - i);
+			json_array_append_new(rrs, json_string(s));
+			free(s);
+			break;
+		}
 		s = ldns_rr2str_fmt(ldns_output_format_nocomments,
 		    ldns_rr_list_rr(a->rrs, i));
 		if (s != NULL) {

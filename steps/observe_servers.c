@@ -104,6 +104,13 @@ observe_servers_answer(const struct authority_query *q,
 	if ((rdata = authority_rdata(a)) != NULL) {
 		for (line = rdata; *line != '\0'; line = next) {
 			next = line + strcspn(line, "\n");
+			/* As for the resolver's records: a bounded list. */
+			if (json_array_size(records) ==
+			    OBSERVE_JSON_MAX_RECORDS) {
+				json_array_append_new(records, json_string(
+				    "; more records not kept"));
+				break;
+			}
 			json_array_append_new(records,
 			    json_stringn(line, (size_t)(next - line)));
 			if (*next == '\n')

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "printable.h"
 #include "step.h"
 #include "xmalloc.h"
 
@@ -98,6 +99,7 @@ step_result_set(struct step_result *r, enum step_status status,
 	va_start(ap, fmt);
 	xvasprintf(&r->summary, fmt, ap);
 	va_end(ap);
+	r->summary = printable_take(r->summary);
 }
 
 void

@@ -49,6 +49,32 @@ inventory_table(const struct observation *o)
 	return strbuf_take(&b);
 }
 
+/* Says which hosts and addresses were left out, and how many. */
+static void
+inventory_limits(const struct observation *o, struct step_result *r)
+{
+	const struct mx_host	*h;
+	size_t			 i, total;
+
+	total = ldns_rr_list_rr_count(o->mx->rrs);
+	if (total > o->nhosts && !o->hosts[0].implicit)
+		findings_add(&r->findings, SEV_WARN, "inventory.mx-limit",
+		    NULL, "%s has %zu MX records; only the %zu most "
+		    "preferred were checked", o->domain, total, o->nhosts);
+	for (i = 0; i < o->nhosts; i++) {
+		h = &o->hosts[i];
+		total = (h->a != NULL && h->a->rrs != NULL ?
+		    ldns_rr_list_rr_count(h->a->rrs) : 0) +
+		    (h->aaaa != NULL && h->aaaa->rrs != NULL ?
+		    ldns_rr_list_rr_count(h->aaaa->rrs) : 0);
+		if (total > h->naddrs && h->naddrs == OBSERVE_MAX_ADDRS)
+			findings_add(&r->findings, SEV_WARN,
+			    "inventory.addr-limit", NULL, "MX host %s has %zu "
+			    "addresses; only the first %zu were checked",
+			    h->name, total, h->naddrs);
+	}
+}
+
 /* Per-host findings; returns the number of addresses seen. */
 static size_t
 inventory_hosts(const struct observation *o, struct step_result *r)
@@ -200,6 +226,7 @@ inventory_evaluate(const struct observation *o,
 		    "domain's own address; publish an explicit MX",
 		    o->domain);
 
+	inventory_limits(o, r);
 	naddrs = inventory_hosts(o, r);
 	table = inventory_table(o);
 	step_result_artifact(r, "MX hosts and addresses", "text", table);

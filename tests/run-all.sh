@@ -3,9 +3,11 @@
 # machine (as root) to the last line "N passed, N failed".
 #
 # Installs missing packages, builds with -Werror under AddressSanitizer
-# and UBSan, starts the lab, runs the unit, lab and TUI suites, runs each
-# fuzz harness under libFuzzer (a clang build) for a few seconds, stops
-# the lab.  N counts individual test cases (TAP lines), not programs.
+# and UBSan (and plainly, for valgrind), starts the lab, runs the unit,
+# lab and TUI suites, runs each fuzz harness under libFuzzer (a clang
+# build) for a few seconds, stops the lab, prints the figures (fuzz
+# executions, crash trials, hostile behaviours, valgrind runs).  N counts
+# individual test cases (TAP lines), not programs.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,6 +30,16 @@ if [[ ! -f $build/build.ninja ]]; then
 	    die "meson setup failed"
 fi
 ninja -C "$build" || die "the build failed"
+
+# A plain build for valgrind, which cannot run sanitized code; only the
+# binary is needed (tests/integration/valgrind.sh).
+vgbuild=${MXANCHOR_VALGRIND_BUILD:-$top/build-valgrind}
+if [[ ! -f $vgbuild/build.ninja ]]; then
+	meson setup "$vgbuild" "$top" -Dwerror=true >/dev/null ||
+	    die "meson setup of the valgrind build failed"
+fi
+ninja -C "$vgbuild" mxanchor || die "the valgrind build failed"
+export MXANCHOR_VALGRIND_BIN=$vgbuild/mxanchor
 
 # The same harnesses under libFuzzer, which needs clang.
 if [[ ! -f $fuzzbuild/build.ninja ]]; then
@@ -52,12 +64,24 @@ jq -r 'select(.name | test("fuzz-")) | "fuzz \(.name | sub(".*/ "; "")): " +
 	 if length > 0 then "\(.[0][0]) executions (libFuzzer)"
 	 else "see the unit run" end)' "$fuzzbuild/meson-logs/testlog.json"
 
+# The other figures: crash trials (check, wizard), hostile behaviours,
+# valgrind runs.
+jq -r 'select(.name | test("crash|hostile|valgrind")) | .stdout' \
+    "$build/meson-logs/testlog.json" |
+    grep -E '^# ([0-9]+ (wizard )?trials|hostile behaviours|valgrind runs)' |
+    sed 's/^# //'
+
 # Count test cases: TAP lines for TAP tests, one per plain test.  A TAP
 # test that failed without a "not ok" line (a crash) counts one failure.
 "$top/tests/lab/stop.sh" "$lab" >/dev/null
 trap - EXIT
 
+# A test that skipped itself (what it covers is not in this build) is
+# neither: it is named here.
+jq -r 'select(.result == "SKIP") | "skipped: \(.name | sub(".*/ "; ""))"' \
+    "$build/meson-logs/testlog.json" "$fuzzbuild/meson-logs/testlog.json"
 summary=$(jq -rs '
+	map(select(.result != "SKIP")) |
 	map(. as $t | ($t.stdout // "") | split("\n") as $lines |
 	    ([$lines[] | select(test("^ok "))] | length) as $ok |
 	    ([$lines[] | select(test("^not ok "))] | length) as $bad |
