@@ -168,6 +168,30 @@ hook_file_certbot(const struct cli_options *opts, const struct hook_args *a,
 	return strbuf_take(&b);
 }
 
+/*
+ * dehydrated names a certificate by its first domain, which for an MX
+ * certificate is the MX host (mx.example.net), not the mail domain: the
+ * hook acts for the domain, any name below it, the --host names and the
+ * --lineage.
+ */
+static void
+hook_file_dehydrated_names(struct strbuf *b, const struct hook_args *a)
+{
+	size_t	i;
+
+	hook_file_quote(b, a->domain);
+	strbuf_printf(b, "|*.");
+	hook_file_quote(b, a->domain);
+	for (i = 0; i < a->nhosts; i++) {
+		strbuf_printf(b, "|");
+		hook_file_quote(b, a->hosts[i]);
+	}
+	if (a->lineage != NULL) {
+		strbuf_printf(b, "|");
+		hook_file_quote(b, a->lineage);
+	}
+}
+
 static char *
 hook_file_dehydrated(const struct cli_options *opts,
     const struct hook_args *a, const char *name)
@@ -177,14 +201,14 @@ hook_file_dehydrated(const struct cli_options *opts,
 	hook_file_header(&b, a, "HOOK=THIS-FILE in dehydrated's config "
 	    "(every other\n#   call goes to the --chain-hook given to "
 	    "hook-file)");
-	strbuf_printf(&b, "name=");
-	hook_file_quote(&b, name);
-	strbuf_printf(&b, "\n# deploy_cert DOMAIN KEYFILE CERTFILE "
+	strbuf_printf(&b, "# deploy_cert DOMAIN KEYFILE CERTFILE "
 	    "FULLCHAINFILE CHAINFILE TIMESTAMP\n"
-	    "if [ \"${1:-}\" = deploy_cert ] && [ \"${2:-}\" = \"$name\" ]; "
-	    "then\n");
+	    "if [ \"${1:-}\" = deploy_cert ]; then\n"
+	    "\tcase \"${2:-}\" in\n\t");
+	hook_file_dehydrated_names(&b, a);
+	strbuf_printf(&b, ")\n");
 	hook_file_command(&b, opts, a);
-	strbuf_printf(&b, " \\\n    --cert \"$5\"\nfi\n");
+	strbuf_printf(&b, " \\\n    --cert \"$5\"\n\t\t;;\n\tesac\nfi\n");
 	if (a->chain_hook != NULL) {
 		strbuf_printf(&b, "exec ");
 		hook_file_quote(&b, a->chain_hook);
@@ -202,9 +226,11 @@ hook_file_acmesh(const struct cli_options *opts, const struct hook_args *a)
 
 	hook_file_header(&b, a, "acme.sh --renew-hook THIS-FILE (or "
 	    "--reloadcmd)");
-	strbuf_printf(&b, "cert=\"${CERT_FULLCHAIN_PATH:-");
+	/* A quoted default inside ${...:-} would keep its quotes. */
+	strbuf_printf(&b, "cert=${CERT_FULLCHAIN_PATH:-}\n"
+	    "[ -n \"$cert\" ] || cert=");
 	hook_file_quote(&b, cert);
-	strbuf_printf(&b, "}\"\n");
+	strbuf_printf(&b, "\n");
 	hook_file_command(&b, opts, a);
 	strbuf_printf(&b, " \\\n    --cert \"$cert\"\n");
 	free(cert);

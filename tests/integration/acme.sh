@@ -146,6 +146,11 @@ out=$(CERT_FULLCHAIN_PATH=$live/fullchain.pem "$tmp/acmesh" 2>&1)
 tap_is "$?" 0 "acme.sh hook with CERT_FULLCHAIN_PATH: exit 0"
 out=$("$tmp/acmesh" 2>&1)
 tap_is "$?" 1 "acme.sh hook: the fixed --cert path is used without it"
+# ... and that path is used as given, without quotes of its own.
+hook_file acme.sh acme.test --tsig "$MXLAB_TSIG" \
+    --cert "$live/fullchain.pem" --out "$tmp/acmesh2" 2>/dev/null
+out=$(env -u CERT_FULLCHAIN_PATH "$tmp/acmesh2" 2>&1)
+tap_is "$?" 0 "acme.sh hook: the --cert path given works on its own"
 
 # Publishing fails (wrong secret): the hook fails loudly, check shows it.
 sed 's/:[^:]*$/:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=/' "$MXLAB_TSIG" \
