@@ -94,8 +94,8 @@ enforce_gate_days(const struct observation *o,
 	clock_format(since, when, sizeof when);
 	return enforce_gate(r, days >= want, "enforce.gate.testing",
 	    RFC_STS_MODES, "the policy has been in testing mode since %s "
-	    "(%ld day%s); %d days wanted", when, days, days == 1 ? "" : "s",
-	    want);
+	    "(%ld day%s, counted from when mxanchor first saw it); %d days "
+	    "wanted", when, days, days == 1 ? "" : "s", want);
 }
 
 /* Reports whose day is not before the policy went live. */

@@ -92,7 +92,7 @@ hist=(--resolver "$MXLAB_RESOLVER" --trust-anchor "$MXLAB_TRUST_ANCHOR"
 "$mx" "${hist[@]}" --now 2026-12-15T00:00:00 check good.test --json \
     >"$tmp/later.json"
 tap_like "$(jq -r '.steps[] | select(.id == "enforce") | .findings[0].message' \
-    "$tmp/later.json")" "testing mode since 2026-12-01T00:00:00Z (14 days)" \
+    "$tmp/later.json")" "testing mode since 2026-12-01T00:00:00Z (14 days," \
     "enforce: testing period counted from the state, injected clock"
 
 # Usage errors exit 2 before any network work.

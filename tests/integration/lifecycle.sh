@@ -98,7 +98,7 @@ check 0
 tap_is "$(step 0 mta-sts .status)" pass "day 0: the testing policy passes"
 tap_is "$(step 0 enforce .status)" pending "day 0: enforce pending"
 tap_like "$(gate 0 testing)" \
-    "gate closed: the policy has been in testing mode since $(at 0)Z (0 days); 14 days wanted" \
+    "gate closed: the policy has been in testing mode since $(at 0)Z (0 days, counted from when mxanchor first saw it); 14 days wanted" \
     "day 0: testing went live today"
 tap_like "$(gate 0 reports)" "gate closed: no TLS-RPT report" \
     "day 0: no reports yet"
