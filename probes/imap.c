@@ -269,6 +269,28 @@ imap_uid_in(unsigned long uid, const unsigned long *v, size_t n)
 }
 
 /*
+ * The size the server gives for a message (RFC 3501 RFC822.SIZE), or 0
+ * when it gives none; only used to skip what is too large to read.
+ */
+static unsigned long long
+imap_size(struct imap_session *s, unsigned long uid)
+{
+	struct imap_buf		 b;
+	unsigned long long	 size = 0;
+	const char		*p;
+	char			*command, *cause = NULL;
+
+	command = xprintf("UID FETCH %lu (RFC822.SIZE)", uid);
+	if (imap_command(s, command, IMAP_SEARCH_MAX, &b, &cause) == 0 &&
+	    b.data != NULL && (p = strstr(b.data, "RFC822.SIZE ")) != NULL)
+		size = strtoull(p + 12, NULL, 10);
+	free(b.data);
+	free(cause);
+	free(command);
+	return size;
+}
+
+/*
  * libcurl fetches with BODY[], which marks the message seen; a message
  * that was unseen is marked unseen again, so the operator's mail client
  * still shows it as new.
@@ -281,9 +303,15 @@ imap_fetch_one(struct imap_session *s, unsigned long uid, int unseen,
 	char		*url, *command;
 	int		 rc;
 
-	url = xprintf("%s;UID=%lu", s->url, uid);
-	rc = imap_request(s, url, NULL, TLSRPT_MAIL_MAX, &b, cause);
-	free(url);
+	/* Ask the size first: a huge message is skipped, not downloaded. */
+	if (imap_size(s, uid) > TLSRPT_MAIL_MAX) {
+		b.data = NULL;
+		rc = 1;
+	} else {
+		url = xprintf("%s;UID=%lu", s->url, uid);
+		rc = imap_request(s, url, NULL, TLSRPT_MAIL_MAX, &b, cause);
+		free(url);
+	}
 	if (rc == 1)
 		rc = fn(arg, uid, NULL, 0, "the message is too large", cause);
 	else if (rc == 0 && b.len == 0)

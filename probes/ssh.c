@@ -144,10 +144,26 @@ ssh_wait(struct ssh_session *s, short events)
 }
 
 /* Retries a libssh2 call while it says EAGAIN; the macro keeps types. */
+#define SSH_CLEANUP_MS	1000	/* closing what a failure left open */
+
 #define SSH_RETRY(s, rc, call) do {					\
 	while (((rc) = (call)) == LIBSSH2_ERROR_EAGAIN && ssh_wait((s), 0)) \
 		continue;						\
 } while (0)
+
+/*
+ * From here on the session is only taken down.  In non-blocking mode
+ * libssh2 answers a free that must still talk to the server with EAGAIN
+ * and frees nothing, so once a deadline has passed a channel or the
+ * whole session would leak; blocking with a short timeout lets the
+ * frees finish, and bounds them.
+ */
+static void
+ssh_blocking_cleanup(struct ssh_session *s)
+{
+	libssh2_session_set_timeout(s->session, SSH_CLEANUP_MS);
+	libssh2_session_set_blocking(s->session, 1);
+}
 
 /* The last libssh2 error message, for the operator. */
 static const char *
@@ -536,6 +552,7 @@ fail:
 		    "timed out" : ssh_error(s));
 	else
 		*why = xstrdup(s->res->error);
+	ssh_blocking_cleanup(s);
 	libssh2_channel_free(ch);
 	strbuf_free(&out);
 	strbuf_free(&err);
@@ -749,9 +766,8 @@ ssh_inspect_postfix(const struct probe_opts *opts,
 
 	if (s.session != NULL) {
 		ssh_phase(&s, "disconnect");
-		while (libssh2_session_disconnect(s.session, "done") ==
-		    LIBSSH2_ERROR_EAGAIN && ssh_wait(&s, 0))
-			continue;
+		ssh_blocking_cleanup(&s);
+		libssh2_session_disconnect(s.session, "done");
 		libssh2_session_free(s.session);
 	}
 	if (s.fd != -1)

@@ -130,7 +130,7 @@ tap_is "${line: -1}" X "day 13: and its failures, as an X"
 tap_like "$(gate 7 failures)" \
     "gate closed: 2 failed sessions in the last 7 days that nothing explains: 2 certificate-expired at mx.demo.test" \
     "day 7: the expired certificate at the MX closes the gate"
-tap_like "$(gate 7 testing)" "(7 days); 14 days wanted" "day 7: a week of testing"
+tap_like "$(gate 7 testing)" "(7 days, counted from when mxanchor first saw it); 14 days wanted" "day 7: a week of testing"
 tap_like "$(gate 13 failures)" \
     "gate open: no unexplained failure in the last 7 days; explained: 5 starttls-not-supported at mx-old.demo.test (the host is no longer an MX)" \
     "day 13: day 5 has left the window; the old MX's failures are explained"
