@@ -52,9 +52,10 @@ mta_no_config(const struct observation *o, struct step_result *r)
 	case SSH_HOSTKEY_UNKNOWN:
 		findings_add(fs, SEV_WARN, "mta.ssh-hostkey-unknown", NULL,
 		    "SSH: the host key of the server is unknown (%s %s). "
-		    "Check it with its administrator; if it is right, run "
-		    "again with --trust-host-key %s to record it. Nothing "
-		    "was read", s->key_type, s->fingerprint, s->fingerprint);
+		    "Check it with its administrator; if it is right, "
+		    "confirm it: T in the wizard, or run again with "
+		    "--trust-host-key %s. Nothing was read", s->key_type,
+		    s->fingerprint, s->fingerprint);
 		break;
 	case SSH_HOSTKEY_CHANGED:
 		findings_add(fs, SEV_ERROR, "mta.ssh-hostkey-changed", NULL,

@@ -22,7 +22,10 @@
 #include "inv.h"
 #include "log.h"
 #include "mailcheck.h"
+#include "observe.h"
 #include "overview.h"
+#include "prompt.h"
+#include "ssh.h"
 #include "state_sts.h"
 #include "text.h"
 #include "theme.h"
@@ -81,6 +84,9 @@ app_free(struct app *app)
 	app_domain_free(app->dom);
 	free(app->message);
 	free(app->confirm_remove);
+	free(app->hostkey_unknown);
+	free(app->hostkey_unknown_type);
+	free(app->hostkey_trusted);
 	inv_close(app);
 	timeline_close(app);
 	memset(app, 0, sizeof *app);
@@ -471,6 +477,22 @@ app_check_running(const struct app *app, const char *domain)
 	    strcmp(worker_domain(app->worker), domain) == 0;
 }
 
+/* The probe options, with a host key confirmed here (the worker copies). */
+static struct worker *
+app_worker_start(struct app *app, const char *domain,
+    const struct step_context *ctx, char **cause)
+{
+	struct probe_opts	 opts = app->opts->probe;
+	struct ssh_target	 ssh;
+
+	if (opts.ssh != NULL && app->hostkey_trusted != NULL) {
+		ssh = *opts.ssh;
+		ssh.trusted = app->hostkey_trusted;
+		opts.ssh = &ssh;
+	}
+	return worker_start(domain, &opts, ctx, cause);
+}
+
 static void
 app_check_spawn(struct app *app, const char *domain)
 {
@@ -486,7 +508,7 @@ app_check_spawn(struct app *app, const char *domain)
 		free(cause);
 		cause = NULL;
 	}
-	app->worker = worker_start(domain, &app->opts->probe, &ctx, &cause);
+	app->worker = app_worker_start(app, domain, &ctx, &cause);
 	if (app->worker == NULL) {
 		app_message(app, 1, "cannot start the check: %s", cause);
 		free(cause);
@@ -592,13 +614,38 @@ app_record_free(struct app_record *rec)
 	for (i = 0; i < STEP_COUNT; i++)
 		free(rec->steps[i].result);
 	free(rec->observation);
+	free(rec->hostkey_type);
+	free(rec->hostkey);
 	free(rec->domain);
 	free(rec);
 }
 
+/*
+ * A host key confirmed with T is recorded once a whole SSH session has
+ * worked with it, as check --trust-host-key does; never after a failure.
+ */
+static void
+app_record_hostkey(const struct app *app, const struct check *check,
+    struct app_record *rec)
+{
+	const struct ssh_result	*r;
+
+	if (check->obs == NULL || !check->obs->ssh_asked ||
+	    app->hostkey_trusted == NULL)
+		return;
+	r = &check->obs->ssh;
+	if (r->status != SSH_OK || !r->by_confirmation ||
+	    r->fingerprint == NULL ||
+	    strcmp(r->fingerprint, app->hostkey_trusted) != 0)
+		return;
+	rec->hostkey_type = xstrdup(r->key_type != NULL ? r->key_type : "");
+	rec->hostkey = xstrdup(r->fingerprint);
+}
+
 /* Builds what state_record_check() takes from a finished check. */
 static struct app_record *
-app_record_new(const char *domain, time_t when, const struct check *check)
+app_record_new(const struct app *app, const char *domain, time_t when,
+    const struct check *check)
 {
 	struct app_record	*rec;
 	json_t			*json;
@@ -623,7 +670,27 @@ app_record_new(const char *domain, time_t when, const struct check *check)
 		json_decref(json);
 	}
 	sts_seen_from(check->obs, &rec->sts);
+	app_record_hostkey(app, check, rec);
 	return rec;
+}
+
+static void
+app_record_hostkey_store(struct app *app, const struct app_record *rec)
+{
+	const struct ssh_target	*t = app->opts->probe.ssh;
+	char			*cause = NULL;
+
+	if (rec->hostkey == NULL || t == NULL)
+		return;
+	if (state_hostkey_set(app->state, t->host, t->port, rec->hostkey_type,
+	    rec->hostkey, rec->when, &cause) != 0) {
+		app_message(app, 1, "the host key of %s is not recorded: %s",
+		    t->host, cause);
+		free(cause);
+		return;
+	}
+	app_message(app, 0, "recorded the host key %s of %s", rec->hostkey,
+	    t->host);
 }
 
 /* Tries to store the waiting record; 0 when stored. */
@@ -648,6 +715,7 @@ app_record_try(struct app *app)
 		    "history: %s", rec->domain, cause);
 		free(cause);
 	}
+	app_record_hostkey_store(app, rec);
 	app_record_free(rec);
 	app->record = NULL;
 	return 0;
@@ -669,6 +737,57 @@ app_flush(struct app *app)
 		rc = -1;
 	}
 	return rc;
+}
+
+/* Keeps a host key the check could not verify, for T to confirm. */
+static void
+app_hostkey_note(struct app *app, const struct check *check)
+{
+	const struct ssh_result	*r;
+
+	if (check->obs == NULL || !check->obs->ssh_asked)
+		return;
+	r = &check->obs->ssh;
+	if (r->status == SSH_HOSTKEY_UNKNOWN && r->fingerprint != NULL) {
+		free(app->hostkey_unknown);
+		free(app->hostkey_unknown_type);
+		app->hostkey_unknown = xstrdup(r->fingerprint);
+		app->hostkey_unknown_type = xstrdup(r->key_type != NULL ?
+		    r->key_type : "");
+	} else if (r->status == SSH_OK) {
+		free(app->hostkey_unknown);
+		app->hostkey_unknown = NULL;
+	}
+}
+
+static void
+app_hostkey_answer(struct app *app, const char *answer)
+{
+	if (app->hostkey_unknown == NULL)
+		return;
+	if (strcmp(answer, "yes") != 0) {
+		app_message(app, 0, "host key not trusted (type yes to trust "
+		    "it)");
+		return;
+	}
+	free(app->hostkey_trusted);
+	app->hostkey_trusted = app->hostkey_unknown;
+	app->hostkey_unknown = NULL;
+	app_message(app, 0, "trusting %s for this session; it is recorded "
+	    "once a check logs in with it", app->hostkey_trusted);
+	if (app->dom != NULL)
+		app_check_start(app, app->dom->name);
+}
+
+int
+app_hostkey_ask(struct app *app)
+{
+	if (app->hostkey_unknown == NULL || app->opts->probe.ssh == NULL)
+		return -1;
+	snprintf(app->hostkey_label, sizeof app->hostkey_label,
+	    " Trust %s? Type yes: ", app->hostkey_unknown);
+	prompt_ask(app, app->hostkey_label, NULL, app_hostkey_answer);
+	return 0;
 }
 
 /* Stores one finished check and shows it if its domain is open. */
@@ -705,7 +824,7 @@ app_check_done(struct app *app, const char *domain, struct check *check)
 			log_debug("%s: the check of %s was never stored",
 			    __func__, app->record->domain);
 		app_record_free(app->record);
-		app->record = app_record_new(domain, when, check);
+		app->record = app_record_new(app, domain, when, check);
 		app_record_try(app);
 	}
 
@@ -718,6 +837,7 @@ app_check_done(struct app *app, const char *domain, struct check *check)
 		}
 	}
 
+	app_hostkey_note(app, check);
 	check_free(check);
 	if (app->screen == APP_LIST ||
 	    (app->screen == APP_HELP && app->help_back == APP_LIST))

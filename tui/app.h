@@ -87,6 +87,8 @@ struct app_record {
 	struct state_step	 steps[STEP_COUNT];	/* results owned */
 	char			*observation;
 	struct sts_seen		 sts;		/* the MTA-STS policy seen */
+	char			*hostkey_type;	/* confirmed key, to record */
+	char			*hostkey;
 	long long		 retry_ms;
 };
 
@@ -131,6 +133,16 @@ struct app {
 	char			*message;
 	int			 message_error;
 
+	/*
+	 * --ssh: the host key the last check could not verify, and the
+	 * one the operator confirmed here (T), tried by later checks and
+	 * recorded once a session has worked with it.
+	 */
+	char			*hostkey_unknown;
+	char			*hostkey_unknown_type;
+	char			*hostkey_trusted;
+	char			 hostkey_label[128];
+
 	/* A domain waiting for y to be removed, or NULL. */
 	char			*confirm_remove;
 
@@ -174,6 +186,12 @@ void	app_step_select(struct app *, size_t);
  * a reason (unless read-only), then checks again.
  */
 void	app_override(struct app *, const char *reason);
+
+/*
+ * Asks the operator to confirm the SSH host key the last check could not
+ * verify; on "yes" later checks accept it.  -1 when there is none.
+ */
+int	app_hostkey_ask(struct app *);
 
 /* Whether a check of domain (NULL: of any domain) is running. */
 int	app_check_running(const struct app *, const char *domain);

@@ -23,7 +23,7 @@ static const struct {
 	{ "a", "add a domain (domain list)" },
 	{ "D", "remove a domain or an inventory address (asks first)" },
 	{ "w", "write the step's records to mxanchor-DOMAIN-STEP.txt" },
-	{ "o", "enforce step: override the gate, giving a reason" },
+	{ "o T", "override the enforce gate; trust the SSH host key" },
 	{ "i t", "the domain's inventory, the domain's timeline" },
 	{ "n", "add a note (timeline); edit a note (inventory)" },
 	{ "a e c p x m", "inventory: add, address, confirm, 3rd, ext, "

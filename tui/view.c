@@ -447,6 +447,11 @@ view_key(struct app *app, int key)
 			return APP_KEY_IGNORED;
 		prompt_begin_override(app);
 		break;
+	case 'T':
+		if (app_hostkey_ask(app) != 0)
+			app_message(app, 0, "no SSH host key waits for "
+			    "confirmation");
+		break;
 	case 'i':
 		inv_open(app);
 		break;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "ssh.h"
 #include "worker.h"
 #include "xmalloc.h"
 
@@ -31,6 +32,7 @@ struct worker {
 	char			*resolver;
 	char			*trust_anchor;
 	char			*ca_file;
+	struct ssh_target	 ssh;		/* strings owned */
 	struct probe_opts	 opts;
 	struct step_context	 ctx;
 	long long		 started_ms;
@@ -53,6 +55,21 @@ worker_strdup(const char *s)
 	return s != NULL ? xstrdup(s) : NULL;
 }
 
+/*
+ * The SSH target, copied: an abandoned thread may outlive the screen's
+ * copy, and the operator may confirm a host key while a check runs.
+ */
+static void
+worker_copy_ssh(struct ssh_target *to, const struct ssh_target *from)
+{
+	to->user = worker_strdup(from->user);
+	to->host = worker_strdup(from->host);
+	to->port = from->port;
+	to->key_file = worker_strdup(from->key_file);
+	to->known_hosts = worker_strdup(from->known_hosts);
+	to->trusted = worker_strdup(from->trusted);
+}
+
 static void
 worker_free(struct worker *w)
 {
@@ -67,6 +84,11 @@ worker_free(struct worker *w)
 	free(w->resolver);
 	free(w->trust_anchor);
 	free(w->ca_file);
+	free((char *)w->ssh.user);
+	free((char *)w->ssh.host);
+	free((char *)w->ssh.key_file);
+	free((char *)w->ssh.known_hosts);
+	free((char *)w->ssh.trusted);
 	free(w->what);
 	free(w);
 }
@@ -147,6 +169,10 @@ worker_start(const char *domain, const struct probe_opts *opts,
 	w->opts.resolver = w->resolver;
 	w->opts.trust_anchor = w->trust_anchor;
 	w->opts.ca_file = w->ca_file;
+	if (opts->ssh != NULL) {
+		worker_copy_ssh(&w->ssh, opts->ssh);
+		w->opts.ssh = &w->ssh;
+	}
 	w->ctx = *ctx;
 	w->started_ms = probe_now_ms();
 
