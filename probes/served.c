@@ -16,10 +16,11 @@
 #define SERVED_MAX_ADDRS	16
 
 struct served_job {
-	const struct probe_opts	*opts;
-	struct served		*s;
-	char			**addrs;
-	int			 port;
+	const struct probe_opts		*opts;
+	const struct smtp_params	*params;
+	struct served			*s;
+	char				**addrs;
+	int				 port;
 };
 
 static void
@@ -27,8 +28,27 @@ served_one(void *arg, size_t i)
 {
 	struct served_job	*job = arg;
 
-	smtp_probe(job->opts, job->s->host, job->addrs[i], job->port,
-	    &job->s->v[i]);
+	smtp_probe_with(job->opts, job->s->host, job->addrs[i], job->port,
+	    job->params, &job->s->v[i]);
+}
+
+/* The signatures that make a server show its key of this kind. */
+static const char *
+served_sigalgs(const char *algorithm)
+{
+	if (algorithm == NULL)
+		return NULL;
+	if (strcmp(algorithm, "rsa") == 0)
+		return SMTP_SIGALGS_RSA;
+	if (strcmp(algorithm, "ecdsa") == 0)
+		return SMTP_SIGALGS_ECDSA;
+	return NULL;
+}
+
+int
+served_can_ask(const char *algorithm)
+{
+	return served_sigalgs(algorithm) != NULL;
 }
 
 /* The addresses of host, A then AAAA. */
@@ -59,6 +79,14 @@ int
 served_probe(const struct probe_opts *opts, const char *host, int port,
     struct served *s, char **cause)
 {
+	return served_probe_key(opts, host, port, NULL, s, cause);
+}
+
+int
+served_probe_key(const struct probe_opts *opts, const char *host, int port,
+    const char *algorithm, struct served *s, char **cause)
+{
+	struct smtp_params	 params;
 	struct served_job	 job;
 	size_t			 i;
 
@@ -70,7 +98,10 @@ served_probe(const struct probe_opts *opts, const char *host, int port,
 	}
 	s->host = xstrdup(host);
 	s->v = xcalloc(s->n, sizeof *s->v);
+	memset(&params, 0, sizeof params);
+	params.sigalgs = served_sigalgs(algorithm);
 	job.opts = opts;
+	job.params = &params;
 	job.s = s;
 	job.port = port;
 	parallel_for(s->n, served_one, &job);

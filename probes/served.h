@@ -21,6 +21,15 @@ struct served {
 /* Looks up host's A and AAAA and probes each; -1 with *cause if none. */
 int	 served_probe(const struct probe_opts *, const char *host, int port,
 	     struct served *, char **cause);
+/*
+ * The same, offering only the signatures of algorithm ("rsa", "ecdsa"):
+ * a server with two certificates then shows the one of that kind, and
+ * one without fails the handshake.  Other algorithms probe as usual.
+ */
+int	 served_probe_key(const struct probe_opts *, const char *host,
+	     int port, const char *algorithm, struct served *, char **cause);
+/* Whether served_probe_key() can ask for the algorithm's key. */
+int	 served_can_ask(const char *algorithm);
 void	 served_free(struct served *);
 
 /*

@@ -469,6 +469,11 @@ smtp_handshake(struct smtp_session *s)
 	SSL_CTX_set_min_proto_version(s->ctx, min);
 	SSL_CTX_set_max_proto_version(s->ctx, max);
 	SSL_CTX_set_verify(s->ctx, SSL_VERIFY_NONE, NULL);
+	if (s->params->sigalgs != NULL &&
+	    SSL_CTX_set1_sigalgs_list(s->ctx, s->params->sigalgs) != 1) {
+		smtp_fail(s, SMTP_TLS_FAILED, "bad signature algorithms");
+		return -1;
+	}
 	if (s->opts->ca_file != NULL) {
 		if (SSL_CTX_load_verify_locations(s->ctx, s->opts->ca_file,
 		    NULL) != 1)

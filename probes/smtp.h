@@ -13,7 +13,8 @@
  * smtp_probe_with() runs variants of the same session, one connection
  * each: implicit TLS (port 465, RFC 8314 §3.3), a single TLS version
  * (does the server still accept TLS 1.0?), no SNI (what do clients that
- * send none get?).
+ * send none get?), one kind of key (does the server hold an RSA and an
+ * ECDSA certificate, and which does each kind of client get?).
  */
 #ifndef MXANCHOR_SMTP_H
 #define MXANCHOR_SMTP_H
@@ -39,7 +40,19 @@ struct smtp_params {
 	int	tls_version;	/* only this version (TLS1_VERSION, ...) */
 	int	no_sni;		/* send no server name */
 	const char *rcpt;	/* ask RCPT TO for it, see smtp_rcpt_probe */
+	const char *sigalgs;	/* offer only these (OpenSSL list syntax) */
 };
+
+/*
+ * Signature algorithms that make a server with both an RSA and an ECDSA
+ * certificate hand over the one named; a server with only the other
+ * kind fails the handshake (TLS 1.2 and up).
+ */
+#define SMTP_SIGALGS_RSA	"rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:" \
+				"rsa_pss_rsae_sha512:rsa_pkcs1_sha256:" \
+				"rsa_pkcs1_sha384:rsa_pkcs1_sha512"
+#define SMTP_SIGALGS_ECDSA	"ecdsa_secp256r1_sha256:" \
+				"ecdsa_secp384r1_sha384:ecdsa_secp521r1_sha512"
 
 struct smtp_result {
 	char			*host;		/* MX name, used for SNI */

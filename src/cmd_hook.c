@@ -217,8 +217,8 @@ hook_reload_postfix(const char *dir)
 
 /*
  * The renewed record (of the host, for port 25, usage 3) that a leaf
- * matches, or NULL.  With two keys (RSA and ECDSA) the server picks one
- * per client, so any of them will do.
+ * matches, or NULL.  The probe asked for one kind of key, so a server
+ * with two shows the one it was asked for.
  */
 static const struct tlsagen_rr *
 hook_leaf_record(const struct hook_run *run, const char *host, X509 *leaf)
@@ -241,15 +241,20 @@ hook_leaf_record(const struct hook_run *run, const char *host, X509 *leaf)
 	return NULL;
 }
 
-/* Probes host; returns the record every address serves, or NULL. */
+/*
+ * Probes host for its key of one algorithm; returns the record every
+ * address serves, or NULL.
+ */
 static const struct tlsagen_rr *
-hook_served_once(struct hook_run *run, const char *host, char **cause)
+hook_served_once(struct hook_run *run, const char *host,
+    const char *algorithm, char **cause)
 {
 	const struct tlsagen_rr	*r = NULL, *one;
 	struct served		 s;
 	size_t			 i;
 
-	if (served_probe(&run->opts->probe, host, 25, &s, cause) != 0)
+	if (served_probe_key(&run->opts->probe, host, 25, algorithm, &s,
+	    cause) != 0)
 		return NULL;
 	for (i = 0; i < s.n; i++) {
 		one = s.v[i].outcome == SMTP_TLS_OK ?
@@ -264,48 +269,65 @@ hook_served_once(struct hook_run *run, const char *host, char **cause)
 	return r;
 }
 
-/* After the reload: every address of every host serves a renewed key. */
+/*
+ * Whether record i is the first DANE-EE record for port 25 of its host
+ * and key algorithm: only those say which key to expect, and a server
+ * with an RSA and an ECDSA key is asked for each.
+ */
+static int
+hook_first_of_kind(const struct hook_run *run, size_t i)
+{
+	const struct tlsagen_rr	*r = &run->set.v[i], *o;
+	size_t			 j;
+
+	if (r->port != 25 || r->usage != 3)
+		return 0;
+	for (j = 0; j < i; j++) {
+		o = &run->set.v[j];
+		if (o->port == 25 && o->usage == 3 &&
+		    strcmp(o->host, r->host) == 0 &&
+		    strcmp(o->algorithm, r->algorithm) == 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* After the reload: every address of every host serves each renewed key. */
 static void
 hook_verify_served(struct hook_run *run)
 {
-	const struct tlsagen_rr	*r;
-	const char		*host;
+	const struct tlsagen_rr	*r, *want;
 	char			*cause = NULL;
-	size_t			 i, j, try;
+	size_t			 i, try;
 
 	for (i = 0; i < run->set.n; i++) {
-		host = run->set.v[i].host;
-		for (j = 0; j < i; j++)
-			if (strcmp(run->set.v[j].host, host) == 0)
-				break;
-		if (j < i)
-			continue;
-		/* Only DANE-EE records on port 25 say which key to expect. */
-		for (j = i; j < run->set.n; j++)
-			if (strcmp(run->set.v[j].host, host) == 0 &&
-			    run->set.v[j].port == 25 &&
-			    run->set.v[j].usage == 3)
-				break;
-		if (j == run->set.n)
+		want = &run->set.v[i];
+		if (!hook_first_of_kind(run, i))
 			continue;
 
 		/* New smtpd processes take the key; give them a moment. */
 		r = NULL;
 		for (try = 0; try < HOOK_SERVED_TRIES && r == NULL &&
 		    cause == NULL; try++) {
-			if ((r = hook_served_once(run, host, &cause)) == NULL)
+			r = hook_served_once(run, want->host, want->algorithm,
+			    &cause);
+			if (r == NULL)
 				usleep(500 * 1000);
 		}
 		if (cause != NULL) {
-			hook_fail(run, host, cause);
+			hook_fail(run, want->host, cause);
 			free(cause);
 			cause = NULL;
-		} else if (r == NULL)
-			hook_fail(run, host, "Postfix does not serve the "
-			    "renewed key on every address after the reload");
-		else
+		} else if (r == NULL) {
+			xasprintf(&cause, "Postfix does not serve the renewed "
+			    "%s key on every address after the reload",
+			    want->algorithm);
+			hook_fail(run, want->host, cause);
+			free(cause);
+			cause = NULL;
+		} else
 			hook_say(run, "%s: serves the renewed %s key on every "
-			    "address", host, r->algorithm);
+			    "address", want->host, r->algorithm);
 	}
 }
 

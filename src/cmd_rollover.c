@@ -420,7 +420,9 @@ roll_served(struct roll_run *run, const struct state_rollover *r,
 		xasprintf(cause, "%s is not a _25._tcp owner name", r->owner);
 		return -1;
 	}
-	if (served_probe(&run->opts->probe, host, 25, &s, cause) != 0)
+	/* A server with two keys shows the one of the kind asked for. */
+	if (served_probe_key(&run->opts->probe, host, 25, r->algorithm, &s,
+	    cause) != 0)
 		return -1;
 	hex = tlsa_data_hex(t);
 	*match = served_matching(&s, t->selector, t->mtype, hex, tested);
@@ -428,11 +430,12 @@ roll_served(struct roll_run *run, const struct state_rollover *r,
 	free(hex);
 
 	/*
-	 * A server with two keys picks one per client, and this probe
-	 * cannot ask for the other: say so rather than wait forever.
+	 * A kind of key the probe cannot ask for (Ed25519) may hide
+	 * behind another: say so rather than wait forever.
 	 */
 	alg = served_algorithm(&s);
-	if (*match == 0 && alg != NULL && strcmp(alg, r->algorithm) != 0) {
+	if (*match == 0 && alg != NULL && strcmp(alg, r->algorithm) != 0 &&
+	    !served_can_ask(r->algorithm)) {
 		xasprintf(cause, "%s sends its %s key to mxanchor's probe, so "
 		    "its %s key cannot be checked; verify it with another "
 		    "client (e.g. openssl s_client -sigalgs) before going on",

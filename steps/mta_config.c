@@ -373,6 +373,54 @@ mta_tlsa_covers(const struct tlsa_record *v, size_t n,
 	return 0;
 }
 
+/* The file among those on disk whose leaf has this key, or NULL. */
+static const char *
+mta_disk_path(const struct mta_disk *d, const char *spki)
+{
+	const char	*path = NULL;
+	char		*disk;
+	size_t		 i;
+
+	for (i = 0; i < d->n && spki != NULL && path == NULL; i++) {
+		disk = mta_served_spki(mta_leaf(&d->chains[i]));
+		if (disk != NULL && strcmp(spki, disk) == 0)
+			path = d->chains[i].path;
+		free(disk);
+	}
+	return path;
+}
+
+/* A second certificate (RSA beside ECDSA) is loaded from disk too. */
+static void
+mta_compare_other_keys(struct mta_run *run, const struct mx_host *h,
+    const struct mx_addr *a, const struct mta_context *c,
+    const struct mta_disk *d)
+{
+	struct findings		*fs = &run->r->findings;
+	struct other_key	 other[2];
+	const char		*path;
+	char			*spki;
+	size_t			 i, n;
+
+	n = observe_other_keys(a, other);
+	for (i = 0; i < n; i++) {
+		spki = mta_served_spki(other[i].smtp->leaf);
+		if ((path = mta_disk_path(d, spki)) != NULL)
+			findings_add(fs, SEV_INFO, "mta.disk-matches", NULL,
+			    "%s [%s]: its %s key (%.16s...) is the one %s "
+			    "loads from %s", h->name, a->addr, other[i].kind,
+			    spki, c->label, path);
+		else
+			findings_add(fs, SEV_WARN, "mta.reload-pending", NULL,
+			    "%s [%s] serves an %s key (%.16s...) that is not "
+			    "in the files %s names: the certificate changed "
+			    "on disk and Postfix has not been reloaded since",
+			    h->name, a->addr, other[i].kind,
+			    spki != NULL ? spki : "none", c->label);
+		free(spki);
+	}
+}
+
 /*
  * The three-way comparison for one address: the key it serves, the keys
  * its service loads from disk, the records published for its host.
@@ -385,19 +433,13 @@ mta_compare(struct mta_run *run, const struct mx_host *h,
 	struct findings		*fs = &run->r->findings;
 	struct tlsa_record	*tlsa;
 	char			*served, *disk, *line;
-	const char		*on_disk = NULL;
+	const char		*on_disk;
 	size_t			 ntlsa, i;
 
 	if (a->smtp.outcome != SMTP_TLS_OK || d->n == 0)
 		return;
 	served = mta_served_spki(a->smtp.leaf);
-	for (i = 0; i < d->n; i++) {
-		disk = mta_served_spki(mta_leaf(&d->chains[i]));
-		if (served != NULL && disk != NULL &&
-		    strcmp(served, disk) == 0)
-			on_disk = d->chains[i].path;
-		free(disk);
-	}
+	on_disk = mta_disk_path(d, served);
 	if (on_disk != NULL)
 		findings_add(fs, SEV_INFO, "mta.disk-matches", NULL, "%s "
 		    "[%s]: the key served (%.16s...) is the one %s loads "
@@ -409,6 +451,7 @@ mta_compare(struct mta_run *run, const struct mx_host *h,
 		    "and Postfix has not been reloaded since", h->name,
 		    a->addr, served != NULL ? served : "none", c->label,
 		    d->chains[0].path);
+	mta_compare_other_keys(run, h, a, c, d);
 
 	tlsa = mta_tlsa(h, &ntlsa);
 	if (ntlsa == 0)

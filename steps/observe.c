@@ -282,6 +282,8 @@ enum observe_session {
 	OBSERVE_NOSNI,
 	OBSERVE_SMTPS,
 	OBSERVE_SUBMISSION,
+	OBSERVE_RSA,
+	OBSERVE_ECDSA,
 	OBSERVE_SESSIONS
 };
 
@@ -289,9 +291,12 @@ enum observe_session {
 static void
 observe_wave3(void *p, size_t i)
 {
-	static const struct smtp_params	 plain, tls10 = { .tls_version = TLS1_VERSION },
+	static const struct smtp_params	 plain,
+	    tls10 = { .tls_version = TLS1_VERSION },
 	    tls11 = { .tls_version = TLS1_1_VERSION }, nosni = { .no_sni = 1 },
-	    implicit = { .implicit_tls = 1 };
+	    implicit = { .implicit_tls = 1 },
+	    rsa = { .sigalgs = SMTP_SIGALGS_RSA },
+	    ecdsa = { .sigalgs = SMTP_SIGALGS_ECDSA };
 	struct observe_smtp		*w = p;
 	struct observe_target		*t = &w->targets[i / OBSERVE_SESSIONS];
 	const struct probe_opts		*opts = w->run->opts;
@@ -326,7 +331,47 @@ observe_wave3(void *p, size_t i)
 		else
 			t->addr->submission.outcome = SMTP_UNTESTED;
 		break;
+	case OBSERVE_RSA:
+		smtp_probe_with(opts, host, addr, 25, &rsa, &t->addr->rsa);
+		break;
+	case OBSERVE_ECDSA:
+		smtp_probe_with(opts, host, addr, 25, &ecdsa, &t->addr->ecdsa);
+		break;
 	}
+}
+
+/* Did the session get a key other than the main session's? */
+static int
+observe_key_differs(const struct mx_addr *a, const struct smtp_result *r)
+{
+	EVP_PKEY	*mine, *theirs;
+
+	if (r->outcome != SMTP_TLS_OK || r->leaf == NULL ||
+	    a->smtp.outcome != SMTP_TLS_OK || a->smtp.leaf == NULL)
+		return 0;
+	mine = X509_get0_pubkey(a->smtp.leaf);
+	theirs = X509_get0_pubkey(r->leaf);
+	if (mine == NULL || theirs == NULL)
+		return 0;
+	return EVP_PKEY_eq(mine, theirs) != 1;
+}
+
+size_t
+observe_other_keys(const struct mx_addr *a, struct other_key out[2])
+{
+	size_t	n = 0;
+
+	if (observe_key_differs(a, &a->rsa)) {
+		out[n].kind = "RSA";
+		out[n++].smtp = &a->rsa;
+	}
+	if (observe_key_differs(a, &a->ecdsa) && (n == 0 ||
+	    EVP_PKEY_eq(X509_get0_pubkey(a->rsa.leaf),
+	    X509_get0_pubkey(a->ecdsa.leaf)) != 1)) {
+		out[n].kind = "ECDSA";
+		out[n++].smtp = &a->ecdsa;
+	}
+	return n;
 }
 
 static void
@@ -425,6 +470,8 @@ observation_free(struct observation *o)
 			smtp_result_free(&h->addrs[j].nosni);
 			smtp_result_free(&h->addrs[j].smtps);
 			smtp_result_free(&h->addrs[j].submission);
+			smtp_result_free(&h->addrs[j].rsa);
+			smtp_result_free(&h->addrs[j].ecdsa);
 		}
 		free(h->addrs);
 	}

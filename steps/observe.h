@@ -35,7 +35,8 @@
  * One MX address.  smtp is the session senders have: port 25, STARTTLS,
  * SNI.  The others are extra connections made beside it to learn what
  * one session cannot tell: whether TLS 1.0 and 1.1 are still accepted,
- * what a client sending no SNI gets, and, when probe_opts.submission
+ * what a client sending no SNI gets, which certificate clients that offer
+only RSA or only ECDSA get, and, when probe_opts.submission
  * asks, ports 465 and 587 (outcome SMTP_UNTESTED with no error when not
  * asked).
  */
@@ -47,7 +48,23 @@ struct mx_addr {
 	struct smtp_result	 nosni;
 	struct smtp_result	 smtps;		/* 465, implicit TLS */
 	struct smtp_result	 submission;	/* 587, STARTTLS */
+	struct smtp_result	 rsa;		/* offering RSA only */
+	struct smtp_result	 ecdsa;		/* offering ECDSA only */
 };
+
+/*
+ * A key an address serves beside the one the main session got: a server
+ * with both an RSA and an ECDSA certificate shows each to the senders
+ * that prefer it, and DANE must match both.
+ */
+struct other_key {
+	const char			*kind;	/* "RSA", "ECDSA" */
+	const struct smtp_result	*smtp;	/* its session, TLS done */
+};
+
+/* Fills out (at most 2) with the other keys of the address; how many. */
+size_t		 observe_other_keys(const struct mx_addr *,
+		    struct other_key out[2]);
 
 struct mx_host {
 	char			*name;

@@ -162,7 +162,9 @@ observe_json_smtp(const struct smtp_result *r)
 static json_t *
 observe_json_addr(const struct mx_addr *a)
 {
-	json_t	*j = observe_json_smtp(&a->smtp), *ports;
+	json_t		*j = observe_json_smtp(&a->smtp), *ports, *keys, *k;
+	struct other_key other[2];
+	size_t		 i, n;
 
 	json_object_set_new(j, "family", json_string(
 	    strchr(a->addr, ':') != NULL ? "ipv6" : "ipv4"));
@@ -177,6 +179,17 @@ observe_json_addr(const struct mx_addr *a)
 		json_object_set_new(ports, "587",
 		    observe_json_smtp(&a->submission));
 		json_object_set_new(j, "ports", ports);
+	}
+	n = observe_other_keys(a, other);
+	if (n > 0) {
+		keys = json_array();
+		for (i = 0; i < n; i++) {
+			k = observe_json_smtp(other[i].smtp);
+			json_object_set_new(k, "key", json_string(
+			    other[i].kind));
+			json_array_append_new(keys, k);
+		}
+		json_object_set_new(j, "other_keys", keys);
 	}
 	return j;
 }

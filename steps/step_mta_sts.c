@@ -298,6 +298,27 @@ mta_sts_address(const struct mx_host *h, const struct smtp_result *s,
 		    s->pkix_error != NULL ? s->pkix_error : "not verified");
 }
 
+/* A second certificate (RSA beside ECDSA) must be valid by WebPKI too. */
+static void
+mta_sts_other_keys(const struct mx_host *h, const struct mx_addr *a,
+    enum severity sev, struct findings *fs)
+{
+	struct other_key	other[2];
+	size_t			i, n;
+
+	n = observe_other_keys(a, other);
+	for (i = 0; i < n; i++) {
+		if (other[i].smtp->pkix_ok)
+			continue;
+		findings_add_req(fs, sev, REQ_MUST, "sts.mx-pkix",
+		    RFC_STS_CERT, "%s [%s]: its %s certificate, which "
+		    "senders that prefer %s get, is not valid by WebPKI for "
+		    "%s: %s", h->name, a->addr, other[i].kind, other[i].kind,
+		    h->name, other[i].smtp->pkix_error != NULL ?
+		    other[i].smtp->pkix_error : "not verified");
+	}
+}
+
 /* The MX hosts against the patterns, then every address's TLS. */
 static void
 mta_sts_hosts(const struct observation *o, const struct sts_policy *policy,
@@ -321,9 +342,11 @@ mta_sts_hosts(const struct observation *o, const struct sts_policy *policy,
 	sev = policy->mode == STS_MODE_ENFORCE ? SEV_ERROR : SEV_WARN;
 	for (i = 0; i < o->nhosts; i++) {
 		h = &o->hosts[i];
-		for (j = 0; j < h->naddrs; j++)
+		for (j = 0; j < h->naddrs; j++) {
 			mta_sts_address(h, &h->addrs[j].smtp, sev,
 			    &r->findings);
+			mta_sts_other_keys(h, &h->addrs[j], sev, &r->findings);
+		}
 	}
 }
 

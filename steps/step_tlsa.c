@@ -36,6 +36,7 @@
 #define RFC_TLSA_ERRORS	"RFC 7672 §2.1.1"
 #define RFC_TLSA_TLS	"RFC 7672 §2.2"
 #define RFC_TLSA_DATA	"RFC 6698 §2.1.3"
+#define RFC_TLSA_MATCH	"RFC 7671 §5"
 
 static const char tlsa_help[] =
     "Publishes, for each MX host, a TLSA record pinning the public key "
@@ -263,6 +264,49 @@ tlsa_check_rrset(const struct mx_host *h, const struct tlsa_base *b,
 	return 0;
 }
 
+/*
+ * A server with an RSA and an ECDSA certificate shows each to the
+ * senders that prefer it; a TLSA record for one key only fails the
+ * others, although a probe that sees one key says all is well.
+ */
+static void
+tlsa_check_other_keys(const struct dane_report_target *first,
+    const struct mx_addr *a, const struct tlsa_set *set,
+    struct step_result *r, struct strbuf *table)
+{
+	struct dane_report_target	 t = *first;
+	struct other_key		 other[2];
+	char				*hex, *line;
+	size_t				 i, n;
+
+	n = observe_other_keys(a, other);
+	for (i = 0; i < n; i++) {
+		t.smtp = other[i].smtp;
+		hex = tlsa_cert_digest_hex(t.smtp->leaf, 1, 1);
+		if (dane_report_would_pass(&t, set->v, set->n)) {
+			strbuf_printf(table, "  and its %s key (3 1 1 %.16s..."
+			    ", offered to senders that prefer %s): "
+			    "authenticated\n", other[i].kind, hex,
+			    other[i].kind);
+			free(hex);
+			continue;
+		}
+		strbuf_printf(table, "  and its %s key (3 1 1 %.16s..., "
+		    "offered to senders that prefer %s): NOT authenticated\n",
+		    other[i].kind, hex, other[i].kind);
+		line = tlsa_zone_line(t.base, 25, 3, 1, 1, hex);
+		findings_add_req(&r->findings, SEV_ERROR, REQ_MUST,
+		    "tlsa.other-key", RFC_TLSA_MATCH, "%s [%s] also has an %s "
+		    "certificate, which it shows to senders that prefer %s; "
+		    "no TLSA record matches its key (3 1 1 %s), so DANE "
+		    "senders that get it do not deliver. Publish \"%s\", "
+		    "or remove that certificate from the server", t.host,
+		    a->addr, other[i].kind, other[i].kind, hex, line);
+		free(line);
+		free(hex);
+	}
+}
+
 static void
 tlsa_check_host(const struct observation *o, const struct mx_host *h,
     struct step_result *r, struct strbuf *table)
@@ -295,6 +339,7 @@ tlsa_check_host(const struct observation *o, const struct mx_host *h,
 			continue;
 		t.smtp = &h->addrs[i].smtp;
 		dane_report_addr(&t, set.v, set.n, r, table);
+		tlsa_check_other_keys(&t, &h->addrs[i], &set, r, table);
 	}
 	tlsa_set_free(&set);
 }
@@ -386,6 +431,21 @@ tlsa_check_servers(const struct observation *o, struct step_result *r)
 	}
 }
 
+/* Adds the "3 1 1" line of the leaf's key, once. */
+static void
+tlsa_publish_key(const char *base, X509 *leaf, struct strbuf *out)
+{
+	char	*hex, *line;
+
+	if ((hex = tlsa_cert_digest_hex(leaf, 1, 1)) == NULL)
+		return;
+	line = tlsa_zone_line(base, 25, 3, 1, 1, hex);
+	if (out->s == NULL || strstr(out->s, line) == NULL)
+		strbuf_printf(out, "%s\n", line);
+	free(line);
+	free(hex);
+}
+
 /* The "3 1 1" lines for the keys each host serves right now. */
 static char *
 tlsa_records_to_publish(const struct observation *o)
@@ -393,21 +453,18 @@ tlsa_records_to_publish(const struct observation *o)
 	const struct mx_host	*h;
 	struct tlsa_base	 b;
 	struct strbuf		 out = { NULL, 0, 0 };
-	char			*hex, *line;
-	size_t			 i, j;
+	struct other_key	 other[2];
+	size_t			 i, j, k, n;
 
 	for (i = 0; i < o->nhosts; i++) {
 		h = &o->hosts[i];
 		tlsa_pick_base(h, &b);
 		for (j = 0; j < h->naddrs; j++) {
-			hex = tlsa_cert_digest_hex(h->addrs[j].smtp.leaf, 1, 1);
-			if (hex == NULL)
-				continue;
-			line = tlsa_zone_line(b.name, 25, 3, 1, 1, hex);
-			if (out.s == NULL || strstr(out.s, line) == NULL)
-				strbuf_printf(&out, "%s\n", line);
-			free(line);
-			free(hex);
+			tlsa_publish_key(b.name, h->addrs[j].smtp.leaf, &out);
+			n = observe_other_keys(&h->addrs[j], other);
+			for (k = 0; k < n; k++)
+				tlsa_publish_key(b.name, other[k].smtp->leaf,
+				    &out);
 		}
 	}
 	return strbuf_take(&out);

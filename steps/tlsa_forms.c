@@ -14,25 +14,39 @@
 #include "tlsa_forms.h"
 #include "tlsagen.h"
 
+/* The 3 1 1 record of one key an address serves. */
+static void
+tlsa_forms_push(struct tlsagen_set *set, const char *host, const char *addr,
+    X509 *leaf)
+{
+	char	*hex;
+
+	if ((hex = tlsa_cert_digest_hex(leaf, 1, 1)) == NULL)
+		return;
+	tlsagen_push(set, host, 25, 3, 1, 1, hex,
+	    credfile_algorithm(X509_get0_pubkey(leaf)), addr);
+	free(hex);
+}
+
 void
 tlsa_forms_artifacts(const struct observation *o, struct step_result *r)
 {
 	struct tlsagen_set	 set = { NULL, 0 };
 	const struct mx_host	*h;
-	X509			*leaf;
-	char			*hex, *text;
-	size_t			 i, j;
+	const struct mx_addr	*a;
+	struct other_key	 other[2];
+	char			*text;
+	size_t			 i, j, k, n;
 
 	for (i = 0; i < o->nhosts; i++) {
 		h = &o->hosts[i];
 		for (j = 0; j < h->naddrs; j++) {
-			leaf = h->addrs[j].smtp.leaf;
-			if ((hex = tlsa_cert_digest_hex(leaf, 1, 1)) == NULL)
-				continue;
-			tlsagen_push(&set, h->name, 25, 3, 1, 1, hex,
-			    credfile_algorithm(X509_get0_pubkey(leaf)),
-			    h->addrs[j].addr);
-			free(hex);
+			a = &h->addrs[j];
+			tlsa_forms_push(&set, h->name, a->addr, a->smtp.leaf);
+			n = observe_other_keys(a, other);
+			for (k = 0; k < n; k++)
+				tlsa_forms_push(&set, h->name, a->addr,
+				    other[k].smtp->leaf);
 		}
 	}
 	if (set.n == 0)

@@ -47,7 +47,7 @@ mx_verdict() {
 		echo dane-ok
 	elif [[ $codes == *tlsa.bogus* ]]; then
 		echo defer
-	elif [[ $codes =~ tlsa\.(mismatch|ta-|ns-copy-fails) ]]; then
+	elif [[ $codes =~ tlsa\.(mismatch|ta-|ns-copy-fails|other-key) ]]; then
 		echo dane-fail
 	elif [[ $status == pending ]]; then
 		echo no-dane
@@ -72,8 +72,10 @@ mx_tlsa_rrset() {
 
 # ---- posttls-finger
 
+# ptf_run DOMAIN [OPENSSL_CONF]: the config may limit what it offers.
 ptf_run() {
-	MAIL_CONFIG=$MXLAB_POSTFIX_CLIENT_CONFIG "$lab_exec" -d "$MXLAB_DIR" \
+	env ${2:+OPENSSL_CONF=$2} \
+	    MAIL_CONFIG=$MXLAB_POSTFIX_CLIENT_CONFIG "$lab_exec" -d "$MXLAB_DIR" \
 	    timeout 15 posttls-finger -c -l dane -a ipv4 -F "$MXLAB_CA_FILE" \
 	    "$1" >"$tmp/$1.ptf" 2>&1
 }
@@ -100,10 +102,12 @@ ptf_match() {
 
 # ---- ldns-dane
 
-# The chain MX_ADDR sends, as PEM, in $tmp/DOMAIN.pem.
+# The chain MX_ADDR sends, as PEM, in $tmp/DOMAIN.pem; with SIGALGS, to
+# a client that offers only those.
 fetch_chain() {
 	timeout 10 openssl s_client -starttls smtp -connect "$MX_ADDR:25" \
-	    -servername "$MX_HOST" -showcerts </dev/null 2>/dev/null |
+	    -servername "$MX_HOST" ${2:+-sigalgs "$2"} -showcerts \
+	    </dev/null 2>/dev/null |
 	    sed -n '/BEGIN CERT/,/END CERT/p' >"$tmp/$1.pem"
 }
 
@@ -195,6 +199,47 @@ tap_is "$(mx_match alias.test)" "$(ptf_match alias.test)" \
 tap_is "$LOV" "$MXV" "alias.test: ldns-dane offline on that RRset agrees"
 tap_is "$LDV" no-dane \
     "alias.test: ldns-dane by name finds no TLSA (no CNAME expansion)"
+
+# ---- two certificates: ECDSA, and RSA for senders that prefer it
+
+# An OpenSSL configuration that makes posttls-finger offer RSA only.
+printf '%s\n' 'openssl_conf = conf' '[conf]' 'ssl_conf = ssl' \
+    '[ssl]' 'system_default = sys' '[sys]' \
+    "SignatureAlgorithms = $MXLAB_RSA_SIGALGS" >"$tmp/rsa-only.cnf"
+
+# The tools as a sender that offers only RSA sees the domain.
+rsa_sender() {
+	local d=$1
+	ptf_run "$d" "$tmp/rsa-only.cnf"
+	fetch_chain "$d" "$MXLAB_RSA_SIGALGS"
+	PTV=$(ptf_verdict "$d")
+	LDV=$(ldns_verdict "$d")
+	tap_diag "$d, RSA only: posttls-finger $PTV, ldns-dane $LDV"
+}
+
+agree dual.test dane-ok
+rsa_sender dual.test
+tap_is "$PTV" dane-ok "dual.test: posttls-finger offering RSA only agrees"
+tap_is "$LDV" dane-ok "dual.test: ldns-dane on the RSA chain agrees"
+tap_is "$(jq -r '.observation.hosts[0].addresses[0].other_keys[0] |
+    .key + " " + .spki_sha256' "$tmp/dual.test.json")" "RSA $RSA_311" \
+    "dual.test: mxanchor saw the RSA key too"
+
+# dualhalf.test: TLSA for the ECDSA key only.  A default client gets the
+# ECDSA certificate and passes; one that prefers RSA gets the RSA one,
+# which no record matches (RFC 7671 §5), so mxanchor fails the domain.
+run_all dualhalf.test
+tap_is "$MXV" dane-fail "deliberate: dualhalf.test fails in mxanchor $(
+    )although a default client passes, since senders that prefer RSA $(
+    )get a key no TLSA record matches (RFC 7671 §5)"
+tap_is "$PTV" dane-ok "dualhalf.test: posttls-finger by default gets ECDSA"
+rsa_sender dualhalf.test
+tap_is "$PTV" dane-fail "dualhalf.test: posttls-finger offering RSA only $(
+    )fails, as mxanchor says"
+tap_is "$LDV" dane-fail "dualhalf.test: ldns-dane on the RSA chain fails"
+tap_like "$(tlsa_field dualhalf.test '.findings[] |
+    select(.code == "tlsa.other-key") | .message')" "$RSA_311" \
+    "dualhalf.test: mxanchor names the RSA key's digest"
 
 # ---- deliberate disagreements
 

@@ -113,7 +113,8 @@ check_record() {
 	[[ $DNSSEC == @(on|expiring) ]] && want_ad=1
 	out=$(resolve "$name" "$type") || { echo "$out"; return 1; }
 	ad=${out%%$'\n'*}
-	data=${out#*$'\n'}
+	data=$(sort <<<"${out#*$'\n'}")
+	want=$(sort <<<"$want")
 	expect_eq "$name $type" "${data,,}" "${want,,}" || return 1
 	expect_eq "$name $type AD flag" "$ad" "$want_ad"
 }
@@ -289,8 +290,22 @@ check_disk_digest() {
 	local file
 	file=$(postconf -c "$MXLAB_POSTFIX_CONFIG" -P \
 		"$MX_ADDR:smtp/inet/smtpd_tls_chain_files" | sed 's/.* = //')
+	file=${file%%,*}
 	expect_eq "SPKI SHA-256 on disk" "$(lab_spki_sha256 "$file")" \
 		"$DISK_311"
+}
+
+# keys=dual*: a client that offers only RSA signatures gets the RSA key.
+check_rsa_digest() {
+	local out
+	out=$(openssl s_client -starttls smtp -connect "$MX_ADDR:25" \
+		-servername "$MX_HOST" -sigalgs "$LAB_RSA_SIGALGS" \
+		</dev/null 2>&1) || { echo "$out"; return 1; }
+	openssl x509 -pubkey -noout <<<"$out" >"$TMP/$DOMAIN.rsa.pub" ||
+		return 1
+	expect_eq "RSA SPKI SHA-256 served" "$(openssl pkey -pubin \
+		-in "$TMP/$DOMAIN.rsa.pub" -outform DER | openssl dgst \
+		-sha256 -r | cut -d' ' -f1)" "$RSA_311"
 }
 
 check_served_digest() {
@@ -440,7 +455,7 @@ check_scenario() {
 	case $TLSA in
 	current | ta)
 		check "$d: TLSA = published" check_record "$TLSA_NAME" TLSA \
-			"$PUBLISHED_TLSA" ;;
+			"$PUBLISHED_TLSA${SECOND_TLSA:+$'\n'$SECOND_TLSA}" ;;
 	stale)
 		check "$d: TLSA = old key" check_record "$TLSA_NAME" TLSA \
 			"3 1 1 $PUBLISHED_311"
@@ -476,6 +491,8 @@ check_scenario() {
 	else
 		check "$d: TLS 1.0 refused" check_tls10 refused
 	fi
+	[[ $KEYS == ec ]] || check "$d: RSA key to RSA-only clients" \
+		check_rsa_digest
 	[[ $RELOAD == pending ]] && check "$d: renewed key not served" \
 		expect_ne "served vs disk" "$SERVED_311" "$DISK_311"
 	[[ $SUBMISSION == on ]] && check "$d: implicit TLS on 465" \

@@ -123,6 +123,7 @@ lab_write_env() {
 	MXLAB_TSIG="$dir/tsig.key"
 	MXLAB_TSIG_BIND="$dir/tsig.conf"
 	MXLAB_DOMAINS="$(scenario_domains)"
+	MXLAB_RSA_SIGALGS="$LAB_RSA_SIGALGS"
 	MXLAB_SCENARIOS="$dir/scenarios"
 	MXLAB_RESOLV_CONF="$dir/resolv.conf"
 	MXLAB_KNOT_CONF="$dir/knot/knot.conf"

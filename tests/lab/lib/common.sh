@@ -21,6 +21,9 @@ LAB_STOP_TIMEOUT=${MXLAB_STOP_TIMEOUT:-50}
 # A file in DIR that marks it as a lab directory start.sh may wipe.
 LAB_MARKER=.mxanchor-lab
 
+# What a client that can only check RSA signatures offers (keys=dual).
+LAB_RSA_SIGALGS=rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pkcs1_sha256
+
 lab_default_dir() {
 	echo "${MXLAB_DIR:-/tmp/mxanchor-lab}"
 }

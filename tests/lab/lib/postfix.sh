@@ -103,7 +103,7 @@ postfix_listener() {
 	local dir=$1
 	echo "$S_MX_ADDR:smtp inet n - n - - smtpd"
 	echo "  -o myhostname=$S_MX_HOST"
-	echo "  -o smtpd_tls_chain_files=$dir/certs/$S_MX_HOST.pem"
+	echo "  -o smtpd_tls_chain_files=$(variant_chain_files "$dir")"
 	[[ $S_STARTTLS == on ]] ||
 		echo "  -o smtpd_tls_security_level=none"
 	[[ $S_TLS10 == off ]] ||

@@ -53,6 +53,12 @@
 #            file, the running master still passes the old one
 #   submission off|on: on adds listeners on ports 465 (implicit TLS) and
 #            587 (STARTTLS required) at the MX address
+#   keys     ec: one ECDSA certificate (default)
+#            dual: an ECDSA and an RSA certificate (Postfix shows each to
+#                  the clients that prefer it), TLSA 3 1 1 for both
+#            dual-half: the same, but TLSA only for the ECDSA key, and
+#                  the RSA certificate is a leftover for another name
+#                  (old-HOST): a forgotten second certificate
 LAB_SCENARIOS=(
 	"domain=good.test     mx=127.0.25.1 dnssec=on  tlsa=current sts=testing tlsrpt=on"
 	"domain=demo.test     mx=127.0.25.2 dnssec=on  tlsa=current sts=testing tlsrpt=on"
@@ -78,6 +84,8 @@ LAB_SCENARIOS=(
 	"domain=plain.test    mx=127.0.25.5 dnssec=on  tlsa=none    sts=none    tlsrpt=off starttls=off"
 	"domain=legacy.test   mx=127.0.25.6 dnssec=on  tlsa=current sts=testing tlsrpt=on  tls10=on submission=on"
 	"domain=pending.test  mx=127.0.25.7 dnssec=on  tlsa=current sts=testing tlsrpt=on  reload=pending"
+	"domain=dual.test     mx=127.0.25.8 dnssec=on  tlsa=current sts=none tlsrpt=off keys=dual"
+	"domain=dualhalf.test mx=127.0.25.9 dnssec=on  tlsa=current sts=testing tlsrpt=off keys=dual-half"
 )
 
 # Where an unreachable policy host points, and the name a wrong policy-host
@@ -120,6 +128,7 @@ scenario_load() {
 	S_TLS10=off
 	S_RELOAD=done
 	S_SUBMISSION=off
+	S_KEYS=ec
 	for word in $1; do
 		key=${word%%=*}
 		value=${word#*=}
@@ -139,6 +148,7 @@ scenario_load() {
 		tls10) S_TLS10=$value ;;
 		reload) S_RELOAD=$value ;;
 		submission) S_SUBMISSION=$value ;;
+		keys) S_KEYS=$value ;;
 		*) lab_die "scenario '$1': unknown key '$key'" ;;
 		esac
 	done
@@ -151,7 +161,8 @@ scenario_load() {
 		( $S_POLICY == @(ok|mismatch|unreachable|redirect|ctype|big) ||
 		$S_POLICY == @(wrongcert|delegated) ) &&
 		$S_STARTTLS == @(on|off) && $S_TLS10 == @(on|off) &&
-		$S_RELOAD == @(done|pending) && $S_SUBMISSION == @(on|off) ]] ||
+		$S_RELOAD == @(done|pending) && $S_SUBMISSION == @(on|off) &&
+		$S_KEYS == @(ec|dual|dual-half) ]] ||
 		lab_die "scenario '$1': bad value"
 	S_MX_HOST=${S_MX_HOST:-mx.$S_DOMAIN}
 	S_STS_HOST=mta-sts.$S_DOMAIN
@@ -168,7 +179,7 @@ scenario_load() {
 # unless reload=pending, where it is the renewed one, mx.D.next.pem).
 scenario_setup() {
 	local dir=$1 sts_id=$2
-	local mx_base=$dir/certs/$S_MX_HOST served published= disk
+	local mx_base=$dir/certs/$S_MX_HOST served published= disk rsa second
 
 	scenario_issue_mx_cert "$dir"
 	[[ $S_STS == none ]] || pki_issue "$dir" "$S_STS_HOST"
@@ -183,6 +194,13 @@ scenario_setup() {
 		;;
 	esac
 	scenario_tlsa_rdata "$dir" "$published"
+	rsa= second=
+	if [[ $S_KEYS != ec ]]; then
+		variant_issue_rsa "$dir" "$S_MX_HOST" \
+			"$([[ $S_KEYS == dual ]] || echo old-)$S_MX_HOST"
+		rsa=$(lab_spki_sha256 "$mx_base.rsa.crt")
+		[[ $S_KEYS == dual-half ]] || second="3 1 1 $rsa"
+	fi
 	disk=$served
 	if [[ $S_RELOAD == pending ]]; then
 		pki_issue "$dir" "$S_MX_HOST" "$S_MX_HOST.next"
@@ -201,6 +219,9 @@ scenario_setup() {
 	SERVED_311="$served"
 	PUBLISHED_311="$published"
 	PUBLISHED_TLSA="$S_TLSA_RDATA"
+	KEYS="$S_KEYS"
+	RSA_311="$rsa"
+	SECOND_TLSA="$second"
 	HOST="$S_HOST"
 	HOST_ZONE="$S_HOST_ZONE"
 	CNAME="$S_CNAME"

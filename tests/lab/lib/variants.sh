@@ -94,6 +94,32 @@ variant_issue() {
 	fi
 }
 
+# keys=dual*: a second certificate, RSA 2048, from the lab CA, in
+# DIR/certs/HOST.rsa.{key,crt,pem}, for NAME (default HOST).
+variant_issue_rsa() {
+	local dir=$1 base=$1/certs/$2.rsa name=${3:-$2}
+	(umask 077 && openssl genpkey -algorithm RSA \
+		-pkeyopt rsa_keygen_bits:2048 -out "$base.key" 2>/dev/null)
+	openssl req -x509 -new -key "$base.key" -out "$base.crt" \
+		-CA "$dir/ca/ca.crt" -CAkey "$dir/ca/ca.key" \
+		-days "$LAB_CERT_DAYS" -subj "/CN=$name" \
+		-addext "subjectAltName=DNS:$name" \
+		-addext "basicConstraints=critical,CA:FALSE" \
+		-addext "keyUsage=critical,digitalSignature,keyEncipherment" \
+		-addext "extendedKeyUsage=serverAuth" 2>/dev/null
+	(umask 077 && cat "$base.key" "$base.crt" >"$base.pem")
+}
+
+# The files for smtpd_tls_chain_files: one chain, or ECDSA then RSA.
+variant_chain_files() {
+	local dir=$1
+	if [[ $S_KEYS == ec ]]; then
+		echo "$dir/certs/$S_MX_HOST.pem"
+	else
+		echo "$dir/certs/$S_MX_HOST.pem,$dir/certs/$S_MX_HOST.rsa.pem"
+	fi
+}
+
 # "on" when knotd signs the scenario's zone itself.
 variant_knot_signs() {
 	if [[ $S_DNSSEC == @(on|bogus) ]]; then echo on; else echo off; fi
@@ -117,6 +143,7 @@ variant_a_tlsa() {
 	local rdata=${NS2_TLSA:-$PUBLISHED_TLSA}
 	echo "$S_HOST. A $S_MX_ADDR"
 	[[ -z $rdata ]] || echo "_25._tcp.$S_HOST. TLSA $rdata"
+	[[ -z ${SECOND_TLSA-} ]] || echo "_25._tcp.$S_HOST. TLSA $SECOND_TLSA"
 }
 
 # ldns-keygen in DIR/presign/ZONE; prints the key's base name.
