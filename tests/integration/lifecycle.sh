@@ -150,6 +150,14 @@ tap_like "$(jq -r '.steps[] | select(.id == "enforce") | .findings[] |
 tap_is "$(sqlite3 "$tmp/state.db" "select count(*) from events where
     kind = 'override'")" 2 "override: set and cleared, both in the events"
 
+# A domain never checked (a typo): refused, and not added to the state.
+out=$("$mx" "${opts[@]}" enforce-override demo.tset --reason typo 2>&1)
+tap_is "$?" 2 "override of a domain never checked: usage error"
+tap_like "$out" "demo.tset is not in the state; check it first" \
+    "override of a domain never checked: says why"
+tap_is "$(sqlite3 "$tmp/state.db" "select count(*) from domains where
+    name = 'demo.tset'")" 0 "override of a domain never checked: not added"
+
 # Day 14: two weeks, reports, no unexplained failure: the gate opens.
 report 13 40
 "$mx" "${opts[@]}" --now "$(at 14)" reports import "$tmp/in" >/dev/null
