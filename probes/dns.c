@@ -533,6 +533,20 @@ dns_answer_free(struct dns_answer *a)
 	free(a);
 }
 
+long
+dns_answer_ttl(const struct dns_answer *a)
+{
+	ldns_rdf	*orig;
+
+	if (a == NULL || a->rrs == NULL || ldns_rr_list_rr_count(a->rrs) == 0)
+		return -1;
+	if (a->sigs != NULL && ldns_rr_list_rr_count(a->sigs) > 0 &&
+	    (orig = ldns_rr_rrsig_origttl(ldns_rr_list_rr(a->sigs, 0))) !=
+	    NULL)
+		return (long)ldns_rdf2native_int32(orig);
+	return (long)ldns_rr_ttl(ldns_rr_list_rr(a->rrs, 0));
+}
+
 int
 dns_answer_has_data(const struct dns_answer *a)
 {

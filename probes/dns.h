@@ -75,6 +75,12 @@ struct dns_answer *dns_answer_from_pkt(const char *name, ldns_rr_type,
 
 /* NOERROR with at least one RR of the asked type. */
 int		 dns_answer_has_data(const struct dns_answer *);
+/*
+ * The RRset's TTL as the zone sets it: the original TTL of its RRSIG
+ * (a resolver counts the TTL down), else the TTL served; -1 when there
+ * is no RRset.
+ */
+long		 dns_answer_ttl(const struct dns_answer *);
 /* NXDOMAIN, or NOERROR without RRs of the asked type. */
 int		 dns_answer_is_nodata(const struct dns_answer *);
 /* "NOERROR", "SERVFAIL", ... or "no answer". */

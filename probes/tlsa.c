@@ -152,9 +152,10 @@ tlsa_matches_cert(const struct tlsa_record *t, X509 *cert)
 }
 
 char *
-tlsa_zone_line(const char *host, int port, uint8_t usage, uint8_t selector,
-    uint8_t mtype, const char *hex)
+tlsa_zone_line(const char *host, int port, long ttl, uint8_t usage,
+    uint8_t selector, uint8_t mtype, const char *hex)
 {
-	return xprintf("_%d._tcp.%s. 3600 IN TLSA %u %u %u %s", port, host,
-	    usage, selector, mtype, hex);
+	return xprintf("_%d._tcp.%s. %ld IN TLSA %u %u %u %s", port, host,
+	    ttl < 0 ? (long)TLSA_DEFAULT_TTL : ttl, usage, selector, mtype,
+	    hex);
 }

@@ -39,8 +39,13 @@ int	 tlsa_is_empty_digest(const struct tlsa_record *);
 /* 1 when the record's data equals what cert gives for its sel/mtype. */
 int	 tlsa_matches_cert(const struct tlsa_record *, X509 *);
 
-/* Zone-file line: "_25._tcp.HOST. 3600 IN TLSA 3 1 1 HEX". */
-char	*tlsa_zone_line(const char *host, int port, uint8_t usage,
+/*
+ * Zone-file line: "_25._tcp.HOST. TTL IN TLSA 3 1 1 HEX".  A record
+ * joining an RRset must have the RRset's TTL (RFC 2181 §5.2); ttl < 0
+ * gives TLSA_DEFAULT_TTL, for a new RRset.
+ */
+#define TLSA_DEFAULT_TTL	3600
+char	*tlsa_zone_line(const char *host, int port, long ttl, uint8_t usage,
 	     uint8_t selector, uint8_t mtype, const char *hex);
 
 #endif

@@ -462,8 +462,8 @@ mta_compare(struct mta_run *run, const struct mx_host *h,
 		if (mta_tlsa_covers(tlsa, ntlsa, &d->chains[i]))
 			continue;
 		disk = mta_served_spki(mta_leaf(&d->chains[i]));
-		line = tlsa_zone_line(h->name, 25, 3, 1, 1,
-		    disk != NULL ? disk : "");
+		line = tlsa_zone_line(h->name, 25, dns_answer_ttl(h->tlsa),
+		    3, 1, 1, disk != NULL ? disk : "");
 		if (on_disk == NULL)
 			findings_add_req(fs, SEV_ERROR, REQ_MUST,
 			    "mta.disk-not-in-tlsa", RFC_TLSA_ALL, "%s: after "
@@ -498,7 +498,8 @@ mta_compare(struct mta_run *run, const struct mx_host *h,
  * sends: the records that will match after the next reload.
  */
 static void
-mta_records(struct mta_run *run, const char *host, const struct mta_disk *d)
+mta_records(struct mta_run *run, const char *host, long ttl,
+    const struct mta_disk *d)
 {
 	char	*hex, *line, *ca = NULL, *other;
 	size_t	 i, k;
@@ -507,7 +508,7 @@ mta_records(struct mta_run *run, const char *host, const struct mta_disk *d)
 	for (i = 0; i < d->n; i++) {
 		if ((hex = mta_served_spki(mta_leaf(&d->chains[i]))) == NULL)
 			continue;
-		line = tlsa_zone_line(host, 25, 3, 1, 1, hex);
+		line = tlsa_zone_line(host, 25, ttl, 3, 1, 1, hex);
 		if (run->records.s == NULL ||
 		    strstr(run->records.s, line) == NULL)
 			strbuf_printf(&run->records, "%s\n", line);
@@ -536,7 +537,7 @@ mta_records(struct mta_run *run, const char *host, const struct mta_disk *d)
 		}
 	}
 	if (ca != NULL) {
-		line = tlsa_zone_line(host, 25, 2, 1, 1, ca);
+		line = tlsa_zone_line(host, 25, ttl, 2, 1, 1, ca);
 		if (strstr(run->records.s != NULL ? run->records.s : "",
 		    line) == NULL)
 			strbuf_printf(&run->records, "; or, instead, the "
@@ -787,14 +788,15 @@ mta_config_check(struct mta_run *run, const struct postfix_config *pf)
 					continue;
 				mta_compare(run, h, &h->addrs[j], &ctx[k],
 				    &disk[k]);
-				mta_records(run, h->name, &disk[k]);
+				mta_records(run, h->name,
+				    dns_answer_ttl(h->tlsa), &disk[k]);
 			}
 		}
 	}
 	if (run->o->nhosts == 0) {
 		host = mta_lint_host(pf);
 		for (k = 0; k < n; k++)
-			mta_records(run, host, &disk[k]);
+			mta_records(run, host, -1, &disk[k]);
 		free(host);
 	}
 

@@ -271,7 +271,7 @@ tlsa_check_rrset(const struct mx_host *h, const struct tlsa_base *b,
  */
 static void
 tlsa_check_other_keys(const struct dane_report_target *first,
-    const struct mx_addr *a, const struct tlsa_set *set,
+    const struct mx_addr *a, const struct tlsa_set *set, long ttl,
     struct step_result *r, struct strbuf *table)
 {
 	struct dane_report_target	 t = *first;
@@ -294,7 +294,7 @@ tlsa_check_other_keys(const struct dane_report_target *first,
 		strbuf_printf(table, "  and its %s key (3 1 1 %.16s..., "
 		    "offered to senders that prefer %s): NOT authenticated\n",
 		    other[i].kind, hex, other[i].kind);
-		line = tlsa_zone_line(t.base, 25, 3, 1, 1, hex);
+		line = tlsa_zone_line(t.base, 25, ttl, 3, 1, 1, hex);
 		findings_add_req(&r->findings, SEV_ERROR, REQ_MUST,
 		    "tlsa.other-key", RFC_TLSA_MATCH, "%s [%s] also has an %s "
 		    "certificate, which it shows to senders that prefer %s; "
@@ -339,7 +339,8 @@ tlsa_check_host(const struct observation *o, const struct mx_host *h,
 			continue;
 		t.smtp = &h->addrs[i].smtp;
 		dane_report_addr(&t, set.v, set.n, r, table);
-		tlsa_check_other_keys(&t, &h->addrs[i], &set, r, table);
+		tlsa_check_other_keys(&t, &h->addrs[i], &set,
+		    dns_answer_ttl(b.answer), r, table);
 	}
 	tlsa_set_free(&set);
 }
@@ -433,13 +434,14 @@ tlsa_check_servers(const struct observation *o, struct step_result *r)
 
 /* Adds the "3 1 1" line of the leaf's key, once. */
 static void
-tlsa_publish_key(const char *base, X509 *leaf, struct strbuf *out)
+tlsa_publish_key(const char *base, long ttl, X509 *leaf,
+    struct strbuf *out)
 {
 	char	*hex, *line;
 
 	if ((hex = tlsa_cert_digest_hex(leaf, 1, 1)) == NULL)
 		return;
-	line = tlsa_zone_line(base, 25, 3, 1, 1, hex);
+	line = tlsa_zone_line(base, 25, ttl, 3, 1, 1, hex);
 	if (out->s == NULL || strstr(out->s, line) == NULL)
 		strbuf_printf(out, "%s\n", line);
 	free(line);
@@ -455,16 +457,19 @@ tlsa_records_to_publish(const struct observation *o)
 	struct strbuf		 out = { NULL, 0, 0 };
 	struct other_key	 other[2];
 	size_t			 i, j, k, n;
+	long			 ttl;
 
 	for (i = 0; i < o->nhosts; i++) {
 		h = &o->hosts[i];
 		tlsa_pick_base(h, &b);
+		ttl = dns_answer_ttl(b.answer);
 		for (j = 0; j < h->naddrs; j++) {
-			tlsa_publish_key(b.name, h->addrs[j].smtp.leaf, &out);
+			tlsa_publish_key(b.name, ttl, h->addrs[j].smtp.leaf,
+			    &out);
 			n = observe_other_keys(&h->addrs[j], other);
 			for (k = 0; k < n; k++)
-				tlsa_publish_key(b.name, other[k].smtp->leaf,
-				    &out);
+				tlsa_publish_key(b.name, ttl,
+				    other[k].smtp->leaf, &out);
 		}
 	}
 	return strbuf_take(&out);

@@ -8,6 +8,7 @@
 #include <openssl/x509.h>
 
 #include "credfile.h"
+#include "dns.h"
 #include "observe.h"
 #include "step.h"
 #include "tlsa.h"
@@ -37,9 +38,13 @@ tlsa_forms_artifacts(const struct observation *o, struct step_result *r)
 	struct other_key	 other[2];
 	char			*text;
 	size_t			 i, j, k, n;
+	long			 ttl = -1;
 
 	for (i = 0; i < o->nhosts; i++) {
 		h = &o->hosts[i];
+		/* Records joining an RRset take its TTL (RFC 2181 §5.2). */
+		if (ttl < 0)
+			ttl = dns_answer_ttl(h->tlsa);
 		for (j = 0; j < h->naddrs; j++) {
 			a = &h->addrs[j];
 			tlsa_forms_push(&set, h->name, a->addr, a->smtp.leaf);
@@ -51,7 +56,7 @@ tlsa_forms_artifacts(const struct observation *o, struct step_result *r)
 	}
 	if (set.n == 0)
 		return;
-	text = tlsagen_nsupdate(&set, -1, NULL, o->zone);
+	text = tlsagen_nsupdate(&set, ttl, NULL, o->zone);
 	step_result_artifact(r, "nsupdate script for the keys served now",
 	    "script", text);
 	free(text);

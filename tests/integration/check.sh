@@ -77,7 +77,7 @@ tap_like "$msg" "$SERVED_311" "stale.test: shows the served digest"
 tap_is "$(status_of stale.test dnssec)" pass "stale.test: dnssec passes"
 tap_is "$(jq -r '.steps[] | select(.id == "tlsa") | .artifacts[] |
     select(.kind == "zone") | .content' "$tmp/stale.test.json")" \
-    "_25._tcp.mx.stale.test. 3600 IN TLSA 3 1 1 $SERVED_311" \
+    "_25._tcp.mx.stale.test. 300 IN TLSA 3 1 1 $SERVED_311" \
     "stale.test: offers the record for the served key, ready to paste"
 
 # The results are kept in the state, one row per step.

@@ -94,7 +94,7 @@ tap_is "$(jq -r '.observation.mta.ssh.status' "$tmp/good.json")" ok \
 tap_like "$(codes good)" "mta.disk-matches" "good.test: disk matches served"
 tap_like "$(codes good)" "mta.outbound-dane" "good.test: outbound DANE on"
 tap_like "$(artifact good "TLSA records for the keys on disk")" \
-    "_25._tcp.mx.good.test. 3600 IN TLSA 3 1 1 $SERVED_311" \
+    "_25._tcp.mx.good.test. 300 IN TLSA 3 1 1 $SERVED_311" \
     "good.test: TLSA record for the key on disk"
 tap_is "$(jq -r '[.observation.mta.postfix.files[].blocks[] |
     select(.kind | test("PRIVATE")) | keys | length] | max' \

@@ -111,7 +111,7 @@ stale_served=$(. "$MXLAB_SCENARIOS/stale.test.env" && echo "$SERVED_311")
 "$mx" "${net[@]}" check stale.test --json >"$tmp/stale.json"
 tap_like "$(artifact "nsupdate script" stale)" \
     "zone stale.test.
-update add _25._tcp.mx.stale.test. 3600 IN TLSA 3 1 1 $stale_served" \
+update add _25._tcp.mx.stale.test. 300 IN TLSA 3 1 1 $stale_served" \
     "check: an nsupdate script for the served key"
 tap_like "$(artifact "The same records" stale)" \
     "Data:           $stale_served" \

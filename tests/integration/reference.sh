@@ -325,7 +325,7 @@ agree demo.test dane-fail
 tap_like "$(tlsa_field demo.test '[.findings[].code] | join(" ")')" \
     tlsa.empty-digest "case 013: the empty-input digest is recognised"
 tap_like "$(tlsa_field demo.test '.artifacts[] | select(.kind == "zone") |
-    .content')" "$TLSA_NAME. 3600 IN TLSA 3 1 1 $SERVED_311" \
+    .content')" "$TLSA_NAME. 300 IN TLSA 3 1 1 $SERVED_311" \
     "case 013: the record to publish is the served key's"
 restore_demo
 

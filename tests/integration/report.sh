@@ -46,7 +46,7 @@ tap_is "$(grep -c '^### [0-9]\. ' "$tmp/r.md")" "$nsteps" \
     "md: a section per step"
 tap_like "$(cat "$tmp/r.md")" "### 3. DANE TLSA: fail" "md: tlsa fails"
 tap_like "$(cat "$tmp/r.md")" \
-    "_25._tcp.mx.stale.test. 3600 IN TLSA 3 1 1 $SERVED_311" \
+    "_25._tcp.mx.stale.test. 300 IN TLSA 3 1 1 $SERVED_311" \
     "md: the record to publish, whole"
 tap_like "$(cat "$tmp/r.md")" "(RFC 7671 §5" "md: RFC references"
 tap_like "$(grep '| note |' "$tmp/r.md")" '\<script\>' \

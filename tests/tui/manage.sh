@@ -26,7 +26,7 @@ tui_keys 3
 tui_wait_all 5 'Step 3 of 7: ' '✗ fail' >/dev/null
 tui_keys w
 if tui_wait 'wrote mxanchor-stale\.test-tlsa\.txt' 5 &&
-    grep -q "^_25._tcp.mx.stale.test. 3600 IN TLSA 3 1 1 $SERVED_311\$" \
+    grep -q "^_25._tcp.mx.stale.test. 300 IN TLSA 3 1 1 $SERVED_311\$" \
     "$work/mxanchor-stale.test-tlsa.txt"; then
 	ok manage-write-records
 else

@@ -385,7 +385,7 @@ test_case013_suggested_record_matches(void **state)
 
 	digest = tlsa_cert_digest_hex(cert, 1, 1);
 	assert_non_null(digest);
-	line = tlsa_zone_line("mx1.example.net", 25, 3, 1, 1, digest);
+	line = tlsa_zone_line("mx1.example.net", 25, -1, 3, 1, 1, digest);
 	assert_string_equal(line, "_25._tcp.mx1.example.net. 3600 IN TLSA 3 1 1 "
 	    MX1_SPKI_SHA256);
 
@@ -537,9 +537,15 @@ test_zone_line_format(void **state)
 {
 	char	*line;
 
-	line = tlsa_zone_line("mx2.example.org", 465, 2, 0, 2, "ab01");
+	line = tlsa_zone_line("mx2.example.org", 465, -1, 2, 0, 2, "ab01");
 	assert_string_equal(line, "_465._tcp.mx2.example.org. 3600 IN TLSA "
 	    "2 0 2 ab01");
+	free(line);
+
+	/* A record that joins an RRset takes the RRset's TTL. */
+	line = tlsa_zone_line("mx2.example.org", 25, 300, 3, 1, 1, "ab01");
+	assert_string_equal(line, "_25._tcp.mx2.example.org. 300 IN TLSA "
+	    "3 1 1 ab01");
 	free(line);
 }
 
