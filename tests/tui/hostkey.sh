@@ -17,10 +17,12 @@ ssh-keygen -q -t ed25519 -N '' -f "$TUI_TMP/stranger" </dev/null
 want=$(ssh-keygen -lf "$MXLAB_KNOWN_HOSTS" | awk 'NR == 1 { print $2 }')
 UTF8=(LANG=C.UTF-8 LC_ALL=C.UTF-8)
 
-# wizard KEYFILE: the wizard on pending.test with that login key.
+# wizard KEYFILE: the wizard on pending.test with that login key.  The
+# SSH session runs several commands: give a loaded machine time.
 wizard() {
 	tui_start 100 30 "${UTF8[@]}" -- --state "$TUI_TMP/state.db" \
-	    "${TUI_LAB_ARGS[@]}" --known-hosts "$TUI_TMP/known_hosts" \
+	    "${TUI_LAB_ARGS[@]}" --timeout 15 \
+	    --known-hosts "$TUI_TMP/known_hosts" \
 	    --ssh "$MXLAB_SSH_USER@$MXLAB_SSH_HOST:$MXLAB_SSH_PORT" \
 	    --ssh-key "$1" pending.test
 }
@@ -95,8 +97,8 @@ tui_keys q
 tui_exit_status 5 >/dev/null
 
 json=$("$TUI_BIN" check --state "$TUI_TMP/state.db" "${TUI_LAB_ARGS[@]}" \
-    --known-hosts "$TUI_TMP/known_hosts" --ssh-key "$MXLAB_SSH_KEY" \
-    --ssh "$MXLAB_SSH_USER@$MXLAB_SSH_HOST:$MXLAB_SSH_PORT" \
+    --timeout 15 --known-hosts "$TUI_TMP/known_hosts" \
+    --ssh-key "$MXLAB_SSH_KEY" --ssh "$MXLAB_SSH_USER@$MXLAB_SSH_HOST:$MXLAB_SSH_PORT" \
     --json pending.test 2>/dev/null)
 if grep -q '"fingerprint": *"'"$want"'"' <<<"$json" &&
     ! grep -q 'mta.ssh-hostkey-unknown' <<<"$json"; then
