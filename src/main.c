@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "dns.h"
+#include "domain.h"
 #include "hook.h"
 #include "log.h"
 #include "state.h"
@@ -394,21 +395,11 @@ cli_usage_error(const char *fmt, ...)
 char *
 cli_domain(const char *arg)
 {
-	char	*d = xstrdup(arg), *p;
-	size_t	 len = strlen(d);
+	const char	*why;
+	char		*d;
 
-	if (len > 0 && d[len - 1] == '.')
-		d[--len] = '\0';
-	for (p = d; *p != '\0'; p++) {
-		*p = (char)tolower((unsigned char)*p);
-		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.' &&
-		    *p != '_')
-			cli_usage_error("not a domain name: %s", arg);
-	}
-	if (len == 0 || len > 253 || d[0] == '.' || strstr(d, "..") != NULL)
-		cli_usage_error("not a domain name: %s", arg);
-	if (strchr(d, '.') == NULL)
-		cli_usage_error("not a mail domain (no dot): %s", arg);
+	if ((d = domain_normalise(arg, &why)) == NULL)
+		cli_usage_error("not a domain name: %s (%s)", arg, why);
 	return d;
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain.h"
 #include "fleet.h"
 #include "log.h"
 #include "xmalloc.h"
@@ -118,41 +119,7 @@ fleet_summary_free(struct fleet_summary *s)
 char *
 fleet_domain_name(const char *in, const char **why)
 {
-	char	*name, *p;
-	size_t	 len, label = 0;
-
-	name = xstrdup(in);
-	len = strlen(name);
-	if (len > 0 && name[len - 1] == '.')
-		name[--len] = '\0';
-
-	*why = NULL;
-	if (len == 0)
-		*why = "empty name";
-	else if (len > 253)
-		*why = "longer than 253 characters";
-	else if (strchr(name, '.') == NULL)
-		*why = "not a mail domain (no dot)";
-	for (p = name; *why == NULL && *p != '\0'; p++) {
-		*p = (char)tolower((unsigned char)*p);
-		if (*p == '.') {
-			if (label == 0)
-				*why = "empty label";
-			label = 0;
-		} else if (isalnum((unsigned char)*p) || *p == '-' ||
-		    *p == '_') {
-			if (++label > 63)
-				*why = "a label longer than 63 characters";
-		} else
-			*why = "only letters, digits, '-', '_' and '.' allowed";
-	}
-	if (*why == NULL && label == 0)
-		*why = "empty label";
-	if (*why != NULL) {
-		free(name);
-		return NULL;
-	}
-	return name;
+	return domain_normalise(in, why);
 }
 
 /* Sorting indexes by name, to find duplicates in n log n. */

@@ -19,6 +19,7 @@
 #include "check.h"
 #include "clock.h"
 #include "dash.h"
+#include "domain.h"
 #include "inv.h"
 #include "log.h"
 #include "mailcheck.h"
@@ -195,46 +196,6 @@ app_list_load(struct app *app)
 	app->dirty |= APP_DIRTY_BODY|APP_DIRTY_STATUS;
 }
 
-/* Lower-cases, drops a final dot and checks the name; NULL if invalid. */
-static char *
-app_domain_normalise(const char *in, const char **why)
-{
-	char	*name, *p;
-	size_t	 len, label = 0;
-
-	while (isspace((unsigned char)*in))
-		in++;
-	name = xstrdup(in);
-	len = strlen(name);
-	while (len > 0 && isspace((unsigned char)name[len - 1]))
-		name[--len] = '\0';
-	if (len > 0 && name[len - 1] == '.')
-		name[--len] = '\0';
-
-	*why = NULL;
-	if (len == 0)
-		*why = "a domain name is needed";
-	else if (len > 253)
-		*why = "a domain name has at most 253 characters";
-	for (p = name; *why == NULL && *p != '\0'; p++) {
-		*p = tolower((unsigned char)*p);
-		if (*p == '.') {
-			if (label == 0)
-				*why = "empty label in the domain name";
-			label = 0;
-		} else if (isalnum((unsigned char)*p) || *p == '-' ||
-		    *p == '_') {
-			if (++label > 63)
-				*why = "a label has at most 63 characters";
-		} else
-			*why = "letters, digits, '-' and '.' only";
-	}
-	if (*why != NULL) {
-		free(name);
-		return NULL;
-	}
-	return name;
-}
 
 int
 app_domain_add(struct app *app, const char *input)
@@ -242,7 +203,7 @@ app_domain_add(struct app *app, const char *input)
 	const char	*why;
 	char		*name, *cause = NULL;
 
-	if ((name = app_domain_normalise(input, &why)) == NULL) {
+	if ((name = domain_normalise(input, &why)) == NULL) {
 		app_message(app, 1, "%s", why);
 		return -1;
 	}

@@ -47,8 +47,8 @@ test_domain_list(void **arg)
 
 	assert_int_equal(read_text("a.example\nexample\n", &names, &n,
 	    &cause), -1);
-	assert_string_equal(cause, "list line 2: example: not a mail domain "
-	    "(no dot)");
+	assert_string_equal(cause, "list line 2: example: no dot: a mail "
+	    "domain has two labels or more");
 	free(cause);
 	assert_int_equal(read_text("a.example\nbad..example\n", &names, &n,
 	    &cause), -1);
