@@ -426,7 +426,8 @@ chain_zone_verdict(const struct chain_link *l, struct dnssec_verdict *v)
 /* Judges one RRset in its zone; fills hop. */
 static void
 chain_judge_rrset(struct chain *c, const ldns_rr_list *rrset,
-    const ldns_rr_list *sigs, struct chain_hop *hop)
+    const ldns_rr_list *sigs, const ldns_rr_list *authority,
+    struct chain_hop *hop)
 {
 	const struct chain_link	*l = NULL;
 
@@ -439,9 +440,12 @@ chain_judge_rrset(struct chain *c, const ldns_rr_list *rrset,
 		    hop->owner);
 	else if (l->verdict.security != DNSSEC_SECURE)
 		chain_zone_verdict(l, &hop->verdict);
-	else
+	else {
 		dnssec_check_rrset(rrset, sigs, l->keys.keys, c->now,
 		    &hop->verdict);
+		dnssec_check_wildcard(rrset, sigs, authority, l->keys.keys,
+		    c->now, &hop->verdict);
+	}
 }
 
 /* Judges a negative answer at the end of the lookup. */
@@ -517,7 +521,8 @@ chain_follow(struct chain *c, const struct dns_answer *a,
 		set = ldns_rr_list_new();
 		ldns_rr_list_push_rr(set, cname);
 		sigs = chain_sigs(a->pkt, name, LDNS_RR_TYPE_CNAME);
-		chain_judge_rrset(c, set, sigs, hop);
+		chain_judge_rrset(c, set, sigs, ldns_pkt_authority(a->pkt),
+		    hop);
 		ldns_rr_list_deep_free(sigs);
 		ldns_rr_list_free(set);
 		name = ldns_rr_rdf(cname, 0);
@@ -606,7 +611,8 @@ chain_lookup(struct chain *c, const char *name, ldns_rr_type type,
 	hop = chain_add_hop(out, end);
 	if (dns_answer_has_data(a)) {
 		out->exists = 1;
-		chain_judge_rrset(c, a->rrs, a->sigs, hop);
+		chain_judge_rrset(c, a->rrs, a->sigs,
+		    ldns_pkt_authority(a->pkt), hop);
 	} else
 		chain_judge_negative(c, a, end, hop);
 	chain_combine(out);

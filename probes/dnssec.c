@@ -709,6 +709,120 @@ dnssec_nsec3_nodata(const ldns_rr_list *nsec3, const ldns_rdf *name,
 	return ok;
 }
 
+/*
+ * The labels of an RRSIG over rrset that counts fewer than the owner's,
+ * not counting a literal "*" (RFC 4034 §3.1.3): the RRset was expanded
+ * from the wildcard that many labels up.  0 when it was not.
+ */
+static size_t
+dnssec_wildcard_labels(const ldns_rr_list *rrset, const ldns_rr_list *sigs)
+{
+	const ldns_rr	*rr = ldns_rr_list_rr(rrset, 0), *sig;
+	const ldns_rdf	*owner = ldns_rr_owner(rr);
+	size_t		 i, have, labels;
+
+	have = ldns_dname_label_count(owner);
+	if (ldns_dname_is_wildcard(owner))
+		have--;
+	for (i = 0; sigs != NULL && i < ldns_rr_list_rr_count(sigs); i++) {
+		sig = ldns_rr_list_rr(sigs, i);
+		if (ldns_rr_get_type(sig) != LDNS_RR_TYPE_RRSIG ||
+		    ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(sig)) !=
+		    ldns_rr_get_type(rr) ||
+		    ldns_dname_compare(ldns_rr_owner(sig), owner) != 0 ||
+		    ldns_rr_rrsig_labels(sig) == NULL)
+			continue;
+		labels = ldns_rdf2native_int8(ldns_rr_rrsig_labels(sig));
+		if (labels < have)
+			return labels;
+	}
+	return 0;
+}
+
+/* An NSEC that says owner is not there: it falls strictly inside. */
+static int
+dnssec_nsec_proves_absent(const ldns_rr_list *nsec, const ldns_rdf *owner)
+{
+	const ldns_rr	*rr;
+	size_t		 i;
+
+	for (i = 0; i < ldns_rr_list_rr_count(nsec); i++) {
+		rr = ldns_rr_list_rr(nsec, i);
+		if (ldns_dname_compare(ldns_rr_owner(rr), owner) != 0 &&
+		    ldns_nsec_covers_name(rr, owner))
+			return 1;
+	}
+	return 0;
+}
+
+/* An NSEC3 that covers the hash of the next closer name (§7.2.6). */
+static int
+dnssec_nsec3_covers(const ldns_rr_list *nsec3, const ldns_rdf *name)
+{
+	ldns_rdf	*hashed, *zone;
+	size_t		 i;
+	int		 ok = 0;
+
+	hashed = ldns_nsec3_hash_name_frm_nsec3(ldns_rr_list_rr(nsec3, 0),
+	    (ldns_rdf *)name);
+	zone = ldns_dname_left_chop(ldns_rr_owner(ldns_rr_list_rr(nsec3, 0)));
+	if (hashed != NULL && zone != NULL &&
+	    ldns_dname_cat(hashed, zone) == LDNS_STATUS_OK)
+		for (i = 0; i < ldns_rr_list_rr_count(nsec3) && !ok; i++)
+			ok = ldns_nsec_covers_name(ldns_rr_list_rr(nsec3, i),
+			    hashed);
+	ldns_rdf_deep_free(zone);
+	ldns_rdf_deep_free(hashed);
+	return ok;
+}
+
+void
+dnssec_check_wildcard(const ldns_rr_list *rrset, const ldns_rr_list *sigs,
+    const ldns_rr_list *authority, const ldns_rr_list *keys, time_t now,
+    struct dnssec_verdict *out)
+{
+	ldns_rr_list	*nsec, *nsec3, *proof_sigs;
+	const ldns_rdf	*owner;
+	ldns_rdf	*next;
+	size_t		 labels;
+	char		*name;
+	int		 ok;
+
+	if (out->security != DNSSEC_SECURE || rrset == NULL ||
+	    ldns_rr_list_rr_count(rrset) == 0 ||
+	    (labels = dnssec_wildcard_labels(rrset, sigs)) == 0)
+		return;
+	owner = ldns_rr_owner(ldns_rr_list_rr(rrset, 0));
+	nsec = ldns_rr_list_new();
+	nsec3 = ldns_rr_list_new();
+	proof_sigs = ldns_rr_list_new();
+	dnssec_split_authority(authority, nsec, nsec3, proof_sigs);
+	name = ldns_rdf2str(owner);
+
+	if (dnssec_check_proofs(nsec, proof_sigs, keys, now, out) != 0 ||
+	    dnssec_check_proofs(nsec3, proof_sigs, keys, now, out) != 0 ||
+	    dnssec_nsec3_too_costly(nsec3, out))
+		goto out;
+	if (ldns_rr_list_rr_count(nsec) > 0)
+		ok = dnssec_nsec_proves_absent(nsec, owner);
+	else if (ldns_rr_list_rr_count(nsec3) > 0) {
+		next = ldns_dname_clone_from(owner,
+		    ldns_dname_label_count(owner) - labels - 1);
+		ok = next != NULL && dnssec_nsec3_covers(nsec3, next);
+		ldns_rdf_deep_free(next);
+	} else
+		ok = 0;
+	if (!ok)
+		dnssec_verdict_set(out, DNSSEC_BOGUS, DNSSEC_FAULT_DENIAL,
+		    "%s was made from a wildcard, but no signed NSEC or NSEC3 "
+		    "record proves that %s does not exist itself", name, name);
+out:
+	free(name);
+	ldns_rr_list_free(nsec);
+	ldns_rr_list_free(nsec3);
+	ldns_rr_list_free(proof_sigs);
+}
+
 void
 dnssec_check_denial(const ldns_rdf *name, ldns_rr_type type, int nxdomain,
     const ldns_rr_list *authority, const ldns_rr_list *keys, time_t now,

@@ -111,6 +111,17 @@ void	dnssec_check_denial(const ldns_rdf *name, ldns_rr_type type,
 	    int nxdomain, const ldns_rr_list *authority,
 	    const ldns_rr_list *keys, time_t now, struct dnssec_verdict *out);
 
+/*
+ * An RRset that dnssec_check_rrset() found secure may have been made
+ * from a wildcard (its RRSIG counts fewer labels than its owner): it
+ * then also needs a signed proof, among authority, that its owner does
+ * not exist in its own right (RFC 4035 §5.3.4, RFC 5155 §8.8).  Turns a
+ * secure *out bogus (or insecure, for costly NSEC3) without one.
+ */
+void	dnssec_check_wildcard(const ldns_rr_list *rrset,
+	    const ldns_rr_list *sigs, const ldns_rr_list *authority,
+	    const ldns_rr_list *keys, time_t now, struct dnssec_verdict *out);
+
 void	dnssec_verdict_free(struct dnssec_verdict *);
 /* A deep copy. */
 void	dnssec_verdict_copy(struct dnssec_verdict *, const struct

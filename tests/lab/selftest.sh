@@ -453,7 +453,7 @@ check_scenario() {
 		return 0
 	fi
 	case $TLSA in
-	current | ta)
+	current | wildcard | ta)
 		check "$d: TLSA = published" check_record "$TLSA_NAME" TLSA \
 			"$PUBLISHED_TLSA${SECOND_TLSA:+$'\n'$SECOND_TLSA}" ;;
 	stale)
@@ -498,7 +498,7 @@ check_scenario() {
 	[[ $SUBMISSION == on ]] && check "$d: implicit TLS on 465" \
 		check_smtps
 	case $TLSA:$CHAIN in
-	current:* | ta:full)
+	current:* | wildcard:* | ta:full)
 		check "$d: ldns-dane validates" check_ldns_dane \
 			"dane-validated successfully"
 		check "$d: posttls-finger DANE verified" check_posttls_finger \

@@ -500,22 +500,11 @@ test_nsec3_denial_expired(void **state)
 	zone_free(z);
 }
 
-/*
- * RFC 9276 §3.2: a signed NSEC3 with many extra iterations makes the
- * answer insecure, not secure and not bogus.  The zone, its key and the
- * signature are made here.
- */
+/* A zone key for example., valid around now: signs in signers. */
 static void
-test_nsec3_iterations(void **state)
+test_key_new(time_t now, ldns_key_list *signers, ldns_rr_list *keys)
 {
-	struct dnssec_verdict	 v;
-	ldns_key_list		*signers = ldns_key_list_new();
-	ldns_key		*key;
-	ldns_rr_list		*keys = ldns_rr_list_new(), *set, *sigs;
-	ldns_rr			*nsec3 = NULL;
-	ldns_rdf		*name;
-	time_t			 now = when("2026-12-03T00:00:00Z");
-	size_t			 i;
+	ldns_key	*key;
 
 	key = ldns_key_new_frm_algorithm(LDNS_SIGN_ECDSAP256SHA256, 256);
 	assert_non_null(key);
@@ -526,7 +515,53 @@ test_nsec3_iterations(void **state)
 	ldns_key_list_push_key(signers, key);
 	ldns_rr_list_push_rr(keys, ldns_key2rr(key));
 	/* ldns signs with the tag it was given, not one it computes. */
-	ldns_key_set_keytag(key, ldns_calc_keytag(ldns_rr_list_rr(keys, 0)));
+	ldns_key_set_keytag(key, ldns_calc_keytag(ldns_rr_list_rr(keys,
+	    ldns_rr_list_rr_count(keys) - 1)));
+}
+
+/* The records of text (one per line), signed: records then RRSIGs. */
+static ldns_rr_list *
+test_signed(const char *text, ldns_key_list *signers)
+{
+	ldns_rr_list	*set = ldns_rr_list_new(), *sigs;
+	ldns_rr		*rr;
+	char		*copy = xstrdup(text), *line, *next;
+	size_t		 i;
+
+	for (line = copy; line != NULL && *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		rr = NULL;
+		assert_int_equal(ldns_rr_new_frm_str(&rr, line, 300, NULL,
+		    NULL), LDNS_STATUS_OK);
+		ldns_rr_list_push_rr(set, rr);
+	}
+	free(copy);
+	sigs = ldns_sign_public(set, signers);
+	assert_non_null(sigs);
+	for (i = 0; i < ldns_rr_list_rr_count(sigs); i++)
+		ldns_rr_list_push_rr(set, ldns_rr_list_rr(sigs, i));
+	ldns_rr_list_free(sigs);
+	return set;
+}
+
+/*
+ * RFC 9276 §3.2: a signed NSEC3 with many extra iterations makes the
+ * answer insecure, not secure and not bogus.  The zone, its key and the
+ * signature are made here.
+ */
+static void
+test_nsec3_iterations(void **state)
+{
+	struct dnssec_verdict	 v;
+	ldns_key_list		*signers = ldns_key_list_new();
+	ldns_rr_list		*keys = ldns_rr_list_new(), *set, *sigs;
+	ldns_rr			*nsec3 = NULL;
+	ldns_rdf		*name;
+	time_t			 now = when("2026-12-03T00:00:00Z");
+	size_t			 i;
+
+	test_key_new(now, signers, keys);
 
 	/* Covers every hash: proves anything, were it not so costly. */
 	assert_int_equal(ldns_rr_new_frm_str(&nsec3, "00000000000000000000000"
@@ -560,6 +595,146 @@ test_nsec3_iterations(void **state)
 }
 
 /* RRSIG times are 32-bit serial numbers (RFC 4034 §3.1.5). */
+#define WILD_DATA	"3 1 1 0000000000000000000000000000000000000000000000" \
+			"000000000000000000"
+
+/* A wildcard TLSA record as a resolver hands it out for owner. */
+static void
+wild_expand(ldns_key_list *signers, const char *owner, ldns_rr_list **set,
+    ldns_rr_list **sigs)
+{
+	ldns_rr_list	*signed_set;
+	ldns_rdf	*name = ldns_dname_new_frm_str(owner);
+	ldns_rr		*rr;
+	size_t		 i;
+
+	signed_set = test_signed("*.example. 300 IN TLSA " WILD_DATA, signers);
+	*set = ldns_rr_list_new();
+	*sigs = ldns_rr_list_new();
+	for (i = 0; i < ldns_rr_list_rr_count(signed_set); i++) {
+		rr = ldns_rr_clone(ldns_rr_list_rr(signed_set, i));
+		ldns_rdf_deep_free(ldns_rr_owner(rr));
+		ldns_rr_set_owner(rr, ldns_rdf_clone(name));
+		ldns_rr_list_push_rr(ldns_rr_get_type(rr) ==
+		    LDNS_RR_TYPE_RRSIG ? *sigs : *set, rr);
+	}
+	ldns_rr_list_deep_free(signed_set);
+	ldns_rdf_deep_free(name);
+}
+
+/* check_rrset, then check_wildcard with authority; the security. */
+static enum dnssec_security
+wild_judge(const ldns_rr_list *set, const ldns_rr_list *sigs,
+    const ldns_rr_list *authority, const ldns_rr_list *keys, time_t now,
+    char **detail)
+{
+	struct dnssec_verdict	v;
+	enum dnssec_security	security;
+
+	dnssec_check_rrset(set, sigs, keys, now, &v);
+	if (v.security != DNSSEC_SECURE)
+		fail_msg("%s", v.detail);
+	dnssec_check_wildcard(set, sigs, authority, keys, now, &v);
+	security = v.security;
+	*detail = v.detail != NULL ? xstrdup(v.detail) : NULL;
+	dnssec_verdict_free(&v);
+	return security;
+}
+
+/*
+ * RFC 4035 §5.3.4, RFC 5155 §8.8: an answer expanded from a wildcard
+ * counts only with a proof that the name asked for does not exist.
+ */
+static void
+test_wildcard(void **state)
+{
+	ldns_key_list	*signers = ldns_key_list_new(), *stranger;
+	ldns_rr_list	*keys = ldns_rr_list_new(), *set, *sigs, *proof, *other;
+	time_t		 now = when("2026-12-03T00:00:00Z");
+	char		*detail;
+
+	test_key_new(now, signers, keys);
+	wild_expand(signers, "_25._tcp.mx.example.", &set, &sigs);
+
+	/* The signature verifies; without a proof it is not enough. */
+	assert_int_equal(wild_judge(set, sigs, NULL, keys, now, &detail),
+	    DNSSEC_BOGUS);
+	assert_non_null(strstr(detail, "was made from a wildcard"));
+	free(detail);
+
+	/* An NSEC from * to zz covers the name: proven. */
+	proof = test_signed("*.example. 300 IN NSEC zz.example. TLSA RRSIG "
+	    "NSEC", signers);
+	assert_int_equal(wild_judge(set, sigs, proof, keys, now, &detail),
+	    DNSSEC_SECURE);
+	free(detail);
+	ldns_rr_list_deep_free(proof);
+
+	/* One that covers another stretch of the zone proves nothing. */
+	proof = test_signed("a.example. 300 IN NSEC b.example. A RRSIG NSEC",
+	    signers);
+	assert_int_equal(wild_judge(set, sigs, proof, keys, now, &detail),
+	    DNSSEC_BOGUS);
+	free(detail);
+	ldns_rr_list_deep_free(proof);
+
+	/* Nor one signed by a key that is not the zone's. */
+	stranger = ldns_key_list_new();
+	other = ldns_rr_list_new();
+	test_key_new(now, stranger, other);
+	proof = test_signed("*.example. 300 IN NSEC zz.example. TLSA RRSIG "
+	    "NSEC", stranger);
+	assert_int_equal(wild_judge(set, sigs, proof, keys, now, &detail),
+	    DNSSEC_BOGUS);
+	free(detail);
+	ldns_rr_list_deep_free(proof);
+	ldns_rr_list_deep_free(other);
+	ldns_key_list_free(stranger);
+
+	/* NSEC3 covering every hash, the next closer name's included. */
+	proof = test_signed("00000000000000000000000000000000.example. 300 "
+	    "IN NSEC3 1 0 0 - vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv A RRSIG",
+	    signers);
+	assert_int_equal(wild_judge(set, sigs, proof, keys, now, &detail),
+	    DNSSEC_SECURE);
+	free(detail);
+	ldns_rr_list_deep_free(proof);
+
+	ldns_rr_list_deep_free(set);
+	ldns_rr_list_deep_free(sigs);
+	ldns_rr_list_deep_free(keys);
+	ldns_key_list_free(signers);
+}
+
+/* A record that is not from a wildcard needs no proof. */
+static void
+test_not_wildcard(void **state)
+{
+	ldns_key_list		*signers = ldns_key_list_new();
+	ldns_rr_list		*keys = ldns_rr_list_new(), *all, *set, *sigs;
+	struct dnssec_verdict	 v;
+	time_t			 now = when("2026-12-03T00:00:00Z");
+	size_t			 i;
+
+	test_key_new(now, signers, keys);
+	all = test_signed("mx.example. 300 IN A 192.0.2.1", signers);
+	set = ldns_rr_list_new();
+	sigs = ldns_rr_list_new();
+	for (i = 0; i < ldns_rr_list_rr_count(all); i++)
+		ldns_rr_list_push_rr(ldns_rr_get_type(ldns_rr_list_rr(all, i))
+		    == LDNS_RR_TYPE_RRSIG ? sigs : set,
+		    ldns_rr_list_rr(all, i));
+	dnssec_check_rrset(set, sigs, keys, now, &v);
+	dnssec_check_wildcard(set, sigs, NULL, keys, now, &v);
+	assert_int_equal(v.security, DNSSEC_SECURE);
+	dnssec_verdict_free(&v);
+	ldns_rr_list_free(set);
+	ldns_rr_list_free(sigs);
+	ldns_rr_list_deep_free(all);
+	ldns_rr_list_deep_free(keys);
+	ldns_key_list_free(signers);
+}
+
 static void
 test_rrsig_time(void **state)
 {
@@ -617,6 +792,8 @@ main(void)
 		cmocka_unit_test(test_nsec3_denial),
 		cmocka_unit_test(test_nsec3_denial_expired),
 		cmocka_unit_test(test_nsec3_iterations),
+		cmocka_unit_test(test_wildcard),
+		cmocka_unit_test(test_not_wildcard),
 		cmocka_unit_test(test_rrsig_time),
 		cmocka_unit_test(test_names),
 	};

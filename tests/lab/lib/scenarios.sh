@@ -17,6 +17,8 @@
 #            expiring: pre-signed, RRSIGs expire 3 days after the lab
 #                     starts (SIG_EXPIRES in the env file)
 #   tlsa     current: _25._tcp.HOST TLSA 3 1 1 of the key Postfix serves
+#            wildcard: the same record at *._tcp.HOST, which answers for
+#                     _25._tcp.HOST with an NSEC proof (RFC 4035 §5.3.4)
 #            stale:   TLSA 3 1 1 of another ("old") key, as after a key
 #                     rotation without a TLSA update
 #            ta:      TLSA 2 1 1 of the lab's issuing CA, which issued the
@@ -86,6 +88,7 @@ LAB_SCENARIOS=(
 	"domain=pending.test  mx=127.0.25.7 dnssec=on  tlsa=current sts=testing tlsrpt=on  reload=pending"
 	"domain=dual.test     mx=127.0.25.8 dnssec=on  tlsa=current sts=none tlsrpt=off keys=dual"
 	"domain=dualhalf.test mx=127.0.25.9 dnssec=on  tlsa=current sts=testing tlsrpt=off keys=dual-half"
+	"domain=wild.test     mx=127.0.25.10 dnssec=on tlsa=wildcard sts=none tlsrpt=off"
 )
 
 # Where an unreachable policy host points, and the name a wrong policy-host
@@ -155,7 +158,7 @@ scenario_load() {
 	[[ -n $S_DOMAIN && -n $S_MX_ADDR ]] ||
 		lab_die "scenario '$1': domain and mx are required"
 	[[ $S_DNSSEC == @(on|off|bogus|expired|expiring) &&
-		$S_TLSA == @(current|stale|ta|none) &&
+		$S_TLSA == @(current|wildcard|stale|ta|none) &&
 		$S_STS == @(testing|enforce|none) && $S_TLSRPT == @(on|off) &&
 		$S_CHAIN == @(full|leaf) && $S_NS2 == @(|stale) &&
 		( $S_POLICY == @(ok|mismatch|unreachable|redirect|ctype|big) ||
@@ -186,7 +189,7 @@ scenario_setup() {
 	[[ $S_POLICY != wrongcert ]] || pki_issue "$dir" "$LAB_STS_WRONG_NAME"
 	served=$(lab_spki_sha256 "$mx_base.crt")
 	case $S_TLSA in
-	current) published=$served ;;
+	current | wildcard) published=$served ;;
 	stale)
 		# The key the server had before a rotation nobody told DNS about.
 		pki_new_key "$mx_base.old.key"

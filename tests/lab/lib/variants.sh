@@ -38,7 +38,7 @@ scenario_tlsa_rdata() {
 	local dir=$1 published=$2 now old
 	S_TLSA_RDATA= S_NS2_TLSA= S_SIG_INCEPTION= S_SIG_EXPIRES=
 	case $S_TLSA in
-	current | stale) S_TLSA_RDATA="3 1 1 $published" ;;
+	current | wildcard | stale) S_TLSA_RDATA="3 1 1 $published" ;;
 	ta) S_TLSA_RDATA="2 1 1 $(lab_spki_sha256 "$dir/ca/issuing.crt")" ;;
 	esac
 	if [[ $S_NS2 == stale ]]; then
@@ -140,9 +140,10 @@ variant_host_records() {
 }
 
 variant_a_tlsa() {
-	local rdata=${NS2_TLSA:-$PUBLISHED_TLSA}
+	local rdata=${NS2_TLSA:-$PUBLISHED_TLSA} port=_25
+	[[ $S_TLSA != wildcard ]] || port='*'
 	echo "$S_HOST. A $S_MX_ADDR"
-	[[ -z $rdata ]] || echo "_25._tcp.$S_HOST. TLSA $rdata"
+	[[ -z $rdata ]] || echo "$port._tcp.$S_HOST. TLSA $rdata"
 	[[ -z ${SECOND_TLSA-} ]] || echo "_25._tcp.$S_HOST. TLSA $SECOND_TLSA"
 }
 
