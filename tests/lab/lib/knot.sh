@@ -17,7 +17,8 @@
 # knot_write_conf call with its own directory and address, plus NS records;
 # the functions take the instance name for that reason.
 
-# Print "zone signed acl file" for every zone, parents before children.
+# Print "zone signed acl file" for every zone, parents before children;
+# signed is on (NSEC), nsec3 or off.
 knot_zone_list() {
 	local line
 	echo ". on lab-transfer root.zone"
@@ -73,6 +74,13 @@ knot_write_conf() {
 		    algorithm: ecdsap256sha256
 		    ksk-lifetime: 0
 		    zsk-lifetime: 0
+		  - id: lab-nsec3
+		    algorithm: ecdsap256sha256
+		    ksk-lifetime: 0
+		    zsk-lifetime: 0
+		    nsec3: on
+		    nsec3-iterations: 0
+		    nsec3-salt-length: 0
 
 		template:
 		  - id: default
@@ -94,6 +102,9 @@ knot_write_conf() {
 			if [[ $signed == on ]]; then
 				echo "    dnssec-signing: on"
 				echo "    dnssec-policy: lab"
+			elif [[ $signed == nsec3 ]]; then
+				echo "    dnssec-signing: on"
+				echo "    dnssec-policy: lab-nsec3"
 			fi
 		done < <(knot_zone_list)
 	} >"$kdir/knot.conf"
@@ -103,7 +114,7 @@ knot_write_conf() {
 knot_generate_keys() {
 	local conf=$1/$2/knot.conf zone signed rest
 	while read -r zone signed rest; do
-		[[ $signed == on ]] || continue
+		[[ $signed == @(on|nsec3) ]] || continue
 		keymgr -c "$conf" "$zone" generate algorithm=ECDSAP256SHA256 \
 			ksk=yes >/dev/null
 		keymgr -c "$conf" "$zone" generate algorithm=ECDSAP256SHA256 \

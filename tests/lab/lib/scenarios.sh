@@ -16,6 +16,8 @@
 #                     January 2020; knotd serves them as they are
 #            expiring: pre-signed, RRSIGs expire 3 days after the lab
 #                     starts (SIG_EXPIRES in the env file)
+#   denial   nsec (default) or nsec3: how knotd proves that a name or
+#            a record does not exist (NSEC3: no salt, no extra iterations)
 #   tlsa     current: _25._tcp.HOST TLSA 3 1 1 of the key Postfix serves
 #            wildcard: the same record at *._tcp.HOST, which answers for
 #                     _25._tcp.HOST with an NSEC proof (RFC 4035 §5.3.4)
@@ -89,6 +91,7 @@ LAB_SCENARIOS=(
 	"domain=dual.test     mx=127.0.25.8 dnssec=on  tlsa=current sts=none tlsrpt=off keys=dual"
 	"domain=dualhalf.test mx=127.0.25.9 dnssec=on  tlsa=current sts=testing tlsrpt=off keys=dual-half"
 	"domain=wild.test     mx=127.0.25.10 dnssec=on tlsa=wildcard sts=none tlsrpt=off"
+	"domain=hashed.test   mx=127.0.25.11 dnssec=on denial=nsec3 tlsa=wildcard sts=none tlsrpt=off"
 )
 
 # Where an unreachable policy host points, and the name a wrong policy-host
@@ -132,6 +135,7 @@ scenario_load() {
 	S_RELOAD=done
 	S_SUBMISSION=off
 	S_KEYS=ec
+	S_DENIAL=nsec
 	for word in $1; do
 		key=${word%%=*}
 		value=${word#*=}
@@ -152,6 +156,7 @@ scenario_load() {
 		reload) S_RELOAD=$value ;;
 		submission) S_SUBMISSION=$value ;;
 		keys) S_KEYS=$value ;;
+		denial) S_DENIAL=$value ;;
 		*) lab_die "scenario '$1': unknown key '$key'" ;;
 		esac
 	done
@@ -165,7 +170,8 @@ scenario_load() {
 		$S_POLICY == @(wrongcert|delegated) ) &&
 		$S_STARTTLS == @(on|off) && $S_TLS10 == @(on|off) &&
 		$S_RELOAD == @(done|pending) && $S_SUBMISSION == @(on|off) &&
-		$S_KEYS == @(ec|dual|dual-half) ]] ||
+		$S_KEYS == @(ec|dual|dual-half) &&
+		$S_DENIAL == @(nsec|nsec3) ]] ||
 		lab_die "scenario '$1': bad value"
 	S_MX_HOST=${S_MX_HOST:-mx.$S_DOMAIN}
 	S_STS_HOST=mta-sts.$S_DOMAIN

@@ -120,9 +120,15 @@ variant_chain_files() {
 	fi
 }
 
-# "on" when knotd signs the scenario's zone itself.
+# "on" (NSEC) or "nsec3" when knotd signs the scenario's zone itself.
 variant_knot_signs() {
-	if [[ $S_DNSSEC == @(on|bogus) ]]; then echo on; else echo off; fi
+	if [[ $S_DNSSEC != @(on|bogus) ]]; then
+		echo off
+	elif [[ $S_DENIAL == nsec3 ]]; then
+		echo nsec3
+	else
+		echo on
+	fi
 }
 
 # Print the records of the MX host for the zone file being written, or
