@@ -10,6 +10,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${MXANCHOR_BUILD:-$top/build}
 lab=${MXLAB_DIR:-/tmp/mxanchor-lab}
 state=${XDG_STATE_HOME:-$HOME/.local/state}/mxanchor/lab.db
+# mxanchor makes the folders of its default state path only.
+mkdir -p -m 700 "$(dirname "$state")"
 
 "$top/scripts/deps.sh"
 [[ -f $build/build.ninja ]] || meson setup "$build" "$top" >/dev/null
