@@ -6,6 +6,7 @@
  * another thread may be parsing a message at exit.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -193,6 +194,44 @@ tlsrpt_mail_free(struct tlsrpt_mail *m)
 	memset(m, 0, sizeof *m);
 }
 
+/*
+ * The offset of the first "From " line after offset from, for going on
+ * past a message GMime cannot read; 0 when there is none or on error.
+ * *text says whether anything but blanks came before it.
+ */
+static gint64
+tlsrpt_mbox_next(int fd, gint64 from, int *text)
+{
+	char	 line[1024];
+	FILE	*f;
+	off_t	 at;
+	gint64	 found = 0;
+	int	 line_start = 0, dfd;
+
+	*text = 0;
+	if ((dfd = dup(fd)) == -1)
+		return 0;
+	if ((f = fdopen(dfd, "r")) == NULL) {
+		close(dfd);
+		return 0;
+	}
+	if (fseeko(f, (off_t)from, SEEK_SET) == 0) {
+		/* Long lines come in pieces; only a real line start counts. */
+		while ((at = ftello(f)) != -1 &&
+		    fgets(line, sizeof line, f) != NULL) {
+			if (line_start && strncmp(line, "From ", 5) == 0) {
+				found = (gint64)at;
+				break;
+			}
+			line_start = strchr(line, '\n') != NULL;
+			if (strspn(line, " \t\r\n") != strlen(line))
+				*text = 1;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
 long
 tlsrpt_mail_mbox(int fd, int (*fn)(void *, struct tlsrpt_mail *),
     void *arg, char **cause)
@@ -201,8 +240,9 @@ tlsrpt_mail_mbox(int fd, int (*fn)(void *, struct tlsrpt_mail *),
 	GMimeStream		*stream;
 	GMimeParser		*parser;
 	GMimeMessage		*msg;
+	gint64			 at;
 	long			 n = 0;
-	int			 stop = 0;
+	int			 stop = 0, text;
 
 	pthread_once(&tlsrpt_mail_once, tlsrpt_mail_init);
 	stream = g_mime_stream_fs_new(dup(fd));
@@ -210,13 +250,30 @@ tlsrpt_mail_mbox(int fd, int (*fn)(void *, struct tlsrpt_mail *),
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MBOX);
 
 	while (!stop && !g_mime_parser_eos(parser)) {
-		if ((msg = g_mime_parser_construct_message(parser, NULL)) ==
-		    NULL)
-			break;
+		at = g_mime_parser_tell(parser);
+		msg = g_mime_parser_construct_message(parser, NULL);
 		memset(&m, 0, sizeof m);
-		tlsrpt_mail_fill(msg, &m);
-		g_object_unref(msg);
-		stop = fn(arg, &m) != 0;
+		if (msg != NULL) {
+			tlsrpt_mail_fill(msg, &m);
+			g_object_unref(msg);
+		} else if ((at = tlsrpt_mbox_next(fd, at, &text)) > 0) {
+			/*
+			 * GMime gives up on the rest of the file; start a
+			 * new parser at the next "From " line.
+			 */
+			m.unreadable = 1;
+			g_object_unref(parser);
+			g_mime_stream_seek(stream, at, GMIME_STREAM_SEEK_SET);
+			parser = g_mime_parser_new_with_stream(stream);
+			g_mime_parser_set_format(parser, GMIME_FORMAT_MBOX);
+		} else if (!text)
+			break;
+		else {
+			/* Nothing readable up to the end of the file. */
+			m.unreadable = 1;
+			stop = 1;
+		}
+		stop |= fn(arg, &m) != 0;
 		tlsrpt_mail_free(&m);
 		n++;
 	}

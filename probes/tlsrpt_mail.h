@@ -30,6 +30,7 @@ struct tlsrpt_mail {
 	char			*message_id;
 	struct tlsrpt_part	*parts;		/* the reports; may be none */
 	size_t			 nparts;
+	int			 unreadable;	/* mbox: no message here */
 };
 
 /*

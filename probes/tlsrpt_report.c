@@ -8,26 +8,39 @@
  * them the report cannot be stored once or placed on a day.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
+#include "printable.h"
 #include "tlsrpt_report.h"
 #include "xmalloc.h"
 
 #define TLSRPT_MAX_POLICIES	10000
 #define TLSRPT_MAX_FAILURES	100000
 #define TLSRPT_MAX_STRINGS	1000
+/*
+ * Sessions one count may claim.  Anyone can mail a report to the rua
+ * address; a count past this is not a day of mail but an attempt to
+ * overflow the sums (the biggest senders count far less per domain).
+ */
+#define TLSRPT_COUNT_MAX	1000000000LL
 
-/* A string member, or NULL when absent, null or not a string. */
+/*
+ * A string member, or NULL when absent, null or not a string.  Reports
+ * come from strangers and end up on terminals and in HTML: control
+ * characters are escaped (printable.h) before anything stores them.
+ */
 static char *
 tlsrpt_str(json_t *obj, const char *key)
 {
 	json_t	*v = json_object_get(obj, key);
 
 	if (json_is_string(v))
-		return xstrndup(json_string_value(v), json_string_length(v));
+		return printable_take(xstrndup(json_string_value(v),
+		    json_string_length(v)));
 	if (json_is_integer(v))
 		return xprintf("%lld", (long long)json_integer_value(v));
 	return NULL;
@@ -44,24 +57,37 @@ tlsrpt_str_any(json_t *obj, const char *a, const char *b)
 	return s;
 }
 
-/* A count: a non-negative integer, also as a string; 0 when absent. */
+/*
+ * A count: a non-negative integer, also as a string; 0 when absent or
+ * not a number.  Past TLSRPT_COUNT_MAX it is 0 and *implausible is set.
+ */
 static long long
-tlsrpt_count(json_t *obj, const char *key)
+tlsrpt_count(json_t *obj, const char *key, int *implausible)
 {
 	json_t		*v = json_object_get(obj, key);
 	const char	*s;
 	char		*end;
+	double		 d;
 	long long	 n = 0;
 
 	if (json_is_integer(v))
 		n = (long long)json_integer_value(v);
-	else if (json_is_real(v))
-		n = (long long)json_real_value(v);
-	else if (json_is_string(v)) {
+	else if (json_is_real(v)) {
+		d = json_real_value(v);
+		n = d > (double)TLSRPT_COUNT_MAX ? TLSRPT_COUNT_MAX + 1 :
+		    d > 0 ? (long long)d : 0;
+	} else if (json_is_string(v)) {
 		s = json_string_value(v);
+		errno = 0;
 		n = strtoll(s, &end, 10);
 		if (end == s || *end != '\0')
 			n = 0;
+		else if (errno == ERANGE)
+			n = TLSRPT_COUNT_MAX + 1;
+	}
+	if (n > TLSRPT_COUNT_MAX) {
+		*implausible = 1;
+		return 0;
 	}
 	return n > 0 ? n : 0;
 }
@@ -77,7 +103,7 @@ tlsrpt_strv(json_t *obj, const char *key, size_t *n)
 	*n = 0;
 	if (json_is_string(v)) {
 		out = xcalloc(1, sizeof *out);
-		out[(*n)++] = xstrdup(json_string_value(v));
+		out[(*n)++] = printable_str(json_string_value(v));
 		return out;
 	}
 	if (!json_is_array(v))
@@ -86,7 +112,7 @@ tlsrpt_strv(json_t *obj, const char *key, size_t *n)
 		if (!json_is_string(e) || *n >= TLSRPT_MAX_STRINGS)
 			continue;
 		out = xreallocarray(out, *n + 1, sizeof *out);
-		out[(*n)++] = xstrdup(json_string_value(e));
+		out[(*n)++] = printable_str(json_string_value(e));
 	}
 	return out;
 }
@@ -183,7 +209,7 @@ tlsrpt_range(json_t *root, struct tlsrpt_report *r, char **cause)
 }
 
 static void
-tlsrpt_failure_read(json_t *j, struct tlsrpt_failure *f)
+tlsrpt_failure_read(json_t *j, struct tlsrpt_failure *f, int *implausible)
 {
 	f->result_type = tlsrpt_str(j, "result-type");
 	if (f->result_type == NULL)
@@ -194,13 +220,14 @@ tlsrpt_failure_read(json_t *j, struct tlsrpt_failure *f)
 		tlsrpt_domain_normalise(f->receiving_mx);
 	f->receiving_helo = tlsrpt_str(j, "receiving-mx-helo");
 	f->receiving_ip = tlsrpt_str(j, "receiving-ip");
-	f->sessions = tlsrpt_count(j, "failed-session-count");
+	f->sessions = tlsrpt_count(j, "failed-session-count", implausible);
 	f->reason_code = tlsrpt_str(j, "failure-reason-code");
 	f->info = tlsrpt_str(j, "additional-information");
 }
 
 static void
-tlsrpt_policy_read(json_t *j, const char *fallback, struct tlsrpt_policy *p)
+tlsrpt_policy_read(json_t *j, const char *fallback, struct tlsrpt_policy *p,
+    int *implausible)
 {
 	json_t	*policy = json_object_get(j, "policy");
 	json_t	*summary = json_object_get(j, "summary");
@@ -224,8 +251,9 @@ tlsrpt_policy_read(json_t *j, const char *fallback, struct tlsrpt_policy *p)
 	}
 
 	p->successful = tlsrpt_count(summary,
-	    "total-successful-session-count");
-	p->failed = tlsrpt_count(summary, "total-failure-session-count");
+	    "total-successful-session-count", implausible);
+	p->failed = tlsrpt_count(summary, "total-failure-session-count",
+	    implausible);
 
 	if (!json_is_array(details))
 		return;
@@ -235,7 +263,8 @@ tlsrpt_policy_read(json_t *j, const char *fallback, struct tlsrpt_policy *p)
 		p->failures = xreallocarray(p->failures, p->nfailures + 1,
 		    sizeof *p->failures);
 		memset(&p->failures[p->nfailures], 0, sizeof *p->failures);
-		tlsrpt_failure_read(e, &p->failures[p->nfailures++]);
+		tlsrpt_failure_read(e, &p->failures[p->nfailures++],
+		    implausible);
 	}
 }
 
@@ -245,6 +274,7 @@ tlsrpt_policies(json_t *root, const char *fallback, struct tlsrpt_report *r,
 {
 	json_t	*policies = json_object_get(root, "policies"), *e;
 	size_t	 i;
+	int	 implausible = 0;
 
 	if (!json_is_array(policies)) {
 		*cause = xstrdup("no policies array");
@@ -256,7 +286,13 @@ tlsrpt_policies(json_t *root, const char *fallback, struct tlsrpt_report *r,
 		r->policies = xreallocarray(r->policies, r->npolicies + 1,
 		    sizeof *r->policies);
 		memset(&r->policies[r->npolicies], 0, sizeof *r->policies);
-		tlsrpt_policy_read(e, fallback, &r->policies[r->npolicies++]);
+		tlsrpt_policy_read(e, fallback, &r->policies[r->npolicies++],
+		    &implausible);
+	}
+	if (implausible) {
+		xasprintf(cause, "a session count above %lld: not believed",
+		    TLSRPT_COUNT_MAX);
+		return -1;
 	}
 	return 0;
 }

@@ -102,10 +102,15 @@ state_reports_days(struct state *s, const char *domain, time_t from,
 	*n = 0;
 	if ((name = state_domain_name(domain, cause)) == NULL)
 		return -1;
+	/*
+	 * Counts are capped at import (tlsrpt_report.c); total() and the
+	 * clamp keep many reports from overflowing a sum all the same.
+	 */
 	stmt = state_stmt(s, cause, "SELECT (r.begin / 86400) * 86400 AS day, "
-	    "p.policy_type, count(DISTINCT r.id), sum(p.successful), "
-	    "sum(p.failed) FROM tlsrpt_policies p JOIN tlsrpt_reports r "
-	    "ON r.id = p.report WHERE p.policy_domain = ? AND r.begin >= ? "
+	    "p.policy_type, count(DISTINCT r.id), "
+	    "CAST(min(total(p.successful), 1e15) AS INTEGER), "
+	    "CAST(min(total(p.failed), 1e15) AS INTEGER) "
+	    "FROM tlsrpt_policies p JOIN tlsrpt_reports r ON r.id = p.report WHERE p.policy_domain = ? AND r.begin >= ? "
 	    "AND r.begin < ? GROUP BY day, p.policy_type "
 	    "ORDER BY day, p.policy_type", "tii", name, (sqlite3_int64)from,
 	    (sqlite3_int64)to);
@@ -158,7 +163,8 @@ state_reports_failures(struct state *s, const char *domain, time_t from,
 	stmt = state_stmt(s, cause, "SELECT (r.begin / 86400) * 86400 AS day, "
 	    "p.policy_type, f.result_type, coalesce(f.receiving_mx, ''), "
 	    "coalesce(f.sending_ip, ''), coalesce(f.receiving_ip, ''), "
-	    "sum(f.sessions) FROM tlsrpt_failures f "
+	    "CAST(min(total(f.sessions), 1e15) AS INTEGER) "
+	    "FROM tlsrpt_failures f "
 	    "JOIN tlsrpt_policies p ON p.id = f.policy "
 	    "JOIN tlsrpt_reports r ON r.id = p.report "
 	    "WHERE p.policy_domain = ? AND r.begin >= ? AND r.begin < ? "

@@ -207,6 +207,11 @@ report_mail(struct report_import *ri, const char *source,
 
 	/* Mailboxes hold other mail too: skipped, not a problem. */
 	ri->messages++;
+	if (m->unreadable) {
+		report_problem(ri, source, "not a mail message; the messages "
+		    "after it are still read");
+		return 0;
+	}
 	if (m->nparts == 0) {
 		ri->skipped++;
 		return 0;

@@ -102,4 +102,48 @@ tap_like "$out" "2026-11-30        1            0       3  XXX" \
 "$mx" "${st[@]}" reports summary >/dev/null 2>&1
 tap_is "$?" 2 "summary without a domain: exit 2"
 
+# ---- hostile mail: an mbox whose second message is no message, and
+# reports that would overflow the sums or paint the terminal.
+report() {	# report ID OK-COUNT MX
+	printf '{"organization-name":"o","contact-info":"c","report-id":"%s",' "$1"
+	printf '"date-range":{"start-datetime":"2026-12-01T00:00:00Z",'
+	printf '"end-datetime":"2026-12-01T23:59:59Z"},"policies":[{"policy":'
+	printf '{"policy-type":"sts","policy-domain":"hostile.test"},'
+	printf '"summary":{"total-successful-session-count":%s,' "$2"
+	printf '"total-failure-session-count":1},"failure-details":[{'
+	printf '"result-type":"validation-failure","receiving-mx-hostname":'
+	printf '"%s","failed-session-count":1}]}]}' "$3"
+}
+message() {	# message ID OK-COUNT MX
+	printf 'From r@x Mon Dec  1 00:00:00 2026\nFrom: r@x\n'
+	printf 'Subject: Report Domain: hostile.test\nMIME-Version: 1.0\n'
+	printf 'Content-Type: multipart/report; report-type=tlsrpt; '
+	printf 'boundary="B"\n\n--B\nContent-Type: text/plain\n\nhi\n--B\n'
+	printf 'Content-Type: application/tlsrpt+json\n\n%s\n--B--\n\n' \
+	    "$(report "$@")"
+}
+{
+	message m1 5 mx.hostile.test
+	printf 'From a@b Mon Dec  1 00:00:00 2026\nhello, no headers\n\n'
+	message m2 9223372036854775807 mx.hostile.test
+	message m3 7 'mx\u001b[2J\u0007.hostile.test'
+} >"$tmp/hostile.mbox"
+out=$("$mx" "${st[@]}" reports import "$tmp/hostile.mbox" 2>&1)
+tap_is "$?" 1 "hostile mbox: exit 1 (some messages unusable)"
+tap_like "$out" "message 2: not a mail message" \
+    "hostile mbox: the message without headers is named"
+tap_like "$out" "session count above" \
+    "hostile mbox: the overflowing count is refused"
+tap_like "$out" "2 reports read: 2 new" \
+    "hostile mbox: the reports after them are still read"
+out=$("$mx" "${st[@]}" reports summary hostile.test)
+tap_is "$?" 0 "hostile mbox: the summary still works"
+tap_like "$out" 'mx\x1b[2j\x07.hostile.test' \
+    "hostile mbox: control characters escaped"
+if LC_ALL=C grep -q $'[\x01-\x08\x1b]' <<<"$out"; then
+	tap_result 1 "hostile mbox: no control character reaches the terminal"
+else
+	tap_result 0 "hostile mbox: no control character reaches the terminal"
+fi
+
 tap_done

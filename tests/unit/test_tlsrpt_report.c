@@ -308,6 +308,42 @@ test_report_required(void **state)
 	refused("{\"rep", "not JSON");
 }
 
+#define HOSTILE_HEAD	"{\"report-id\":\"h\",\"date-range\":{" \
+	"\"start-datetime\":\"2026-12-01T00:00:00Z\",\"end-datetime\":" \
+	"\"2026-12-01T23:59:59Z\"},\"policies\":[{\"policy\":{" \
+	"\"policy-type\":\"sts\",\"policy-domain\":\"example.net\"},"
+
+/*
+ * Anyone can mail a report: counts that would overflow the sums are
+ * refused, and control characters never reach a terminal.
+ */
+static void
+test_report_hostile(void **state)
+{
+	struct tlsrpt_report	 r;
+	char			*cause = NULL;
+	const char		*json = HOSTILE_HEAD "\"summary\":{"
+	    "\"total-successful-session-count\":5},\"failure-details\":[{"
+	    "\"result-type\":\"x\\u001b[2J\\u0007\","
+	    "\"receiving-mx-hostname\":\"mx\\n# fake heading\","
+	    "\"failed-session-count\":1}]}]}";
+
+	refused(HOSTILE_HEAD "\"summary\":{\"total-successful-session-count"
+	    "\":9223372036854775807}}]}", "session count above");
+	refused(HOSTILE_HEAD "\"summary\":{\"total-failure-session-count"
+	    "\":1e300}}]}", "session count above");
+	refused(HOSTILE_HEAD "\"summary\":{},\"failure-details\":[{"
+	    "\"failed-session-count\":\"99999999999999999999\"}]}]}",
+	    "session count above");
+
+	assert_int_equal(tlsrpt_report_parse(json, strlen(json), NULL, &r,
+	    &cause), 0);
+	assert_string_equal(r.policies[0].failures[0].result_type,
+	    "x\\x1B[2J\\x07");
+	assert_null(strchr(r.policies[0].failures[0].receiving_mx, '\n'));
+	tlsrpt_report_free(&r);
+}
+
 static void
 test_time_and_filename(void **state)
 {
@@ -590,6 +626,7 @@ main(void)
 		cmocka_unit_test(test_case009_no_failure_details),
 		cmocka_unit_test(test_report_lenient_kind),
 		cmocka_unit_test(test_report_required),
+		cmocka_unit_test(test_report_hostile),
 		cmocka_unit_test(test_time_and_filename),
 		cmocka_unit_test(test_case012_crlf),
 		cmocka_unit_test(test_case012_lf),
