@@ -110,7 +110,8 @@ state_reports_days(struct state *s, const char *domain, time_t from,
 	    "p.policy_type, count(DISTINCT r.id), "
 	    "CAST(min(total(p.successful), 1e15) AS INTEGER), "
 	    "CAST(min(total(p.failed), 1e15) AS INTEGER) "
-	    "FROM tlsrpt_policies p JOIN tlsrpt_reports r ON r.id = p.report WHERE p.policy_domain = ? AND r.begin >= ? "
+	    "FROM tlsrpt_policies p JOIN tlsrpt_reports r ON r.id = p.report "
+	    "WHERE p.policy_domain = ? AND r.begin >= ? "
 	    "AND r.begin < ? GROUP BY day, p.policy_type "
 	    "ORDER BY day, p.policy_type", "tii", name, (sqlite3_int64)from,
 	    (sqlite3_int64)to);
