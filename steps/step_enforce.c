@@ -213,6 +213,23 @@ enforce_mx_problem(const struct smtp_result *s)
 	return NULL;
 }
 
+/* A second certificate (RSA beside ECDSA) must pass as well. */
+static void
+enforce_other_keys(const struct mx_host *h, const struct mx_addr *a,
+    struct strbuf *b)
+{
+	struct other_key	 other[2];
+	const char		*why;
+	size_t			 i, n;
+
+	n = observe_other_keys(a, other);
+	for (i = 0; i < n; i++)
+		if ((why = enforce_mx_problem(other[i].smtp)) != NULL)
+			strbuf_printf(b, "%s%s [%s], to senders that prefer "
+			    "%s, %s", b->len > 0 ? "; " : "", h->name,
+			    a->addr, other[i].kind, why);
+}
+
 static int
 enforce_gate_mx_tls(const struct observation *o, struct step_result *r)
 {
@@ -233,6 +250,7 @@ enforce_gate_mx_tls(const struct observation *o, struct step_result *r)
 				strbuf_printf(&b, "%s%s [%s] %s", b.len > 0 ?
 				    "; " : "", h->name, h->addrs[j].addr,
 				    why);
+			enforce_other_keys(h, &h->addrs[j], &b);
 		}
 	}
 	met = b.len == 0 && addrs > 0;
@@ -305,20 +323,45 @@ enforce_removal_artifacts(const struct observation *o,
 	free(s);
 }
 
+/*
+ * In testing, the mta-sts step warns of what enforce would refuse.  A
+ * warning about a MUST (an MX certificate not valid by WebPKI, say) is
+ * mail that enforce would bounce: it closes the gate; advice does not.
+ */
+static int
+enforce_gate_mta_sts(const struct step_result *sts, struct step_result *r)
+{
+	size_t	i, musts = 0;
+
+	for (i = 0; i < sts->findings.n; i++)
+		if (sts->findings.v[i].req == REQ_MUST &&
+		    sts->findings.v[i].severity >= SEV_WARN)
+			musts++;
+	if (sts->status == STEP_PASS ||
+	    (sts->status == STEP_WARN && musts == 0))
+		return enforce_gate(r, 1, "enforce.gate.mta-sts",
+		    RFC_STS_MODES, "the mta-sts step passes%s",
+		    sts->status == STEP_WARN ? " (advice only)" : "");
+	if (musts > 0)
+		return enforce_gate(r, 0, "enforce.gate.mta-sts",
+		    RFC_STS_MODES, "the mta-sts step reports %zu broken "
+		    "MUST%s that enforce mode would turn into refused mail: "
+		    "fix %s first", musts, musts == 1 ? "" : "s",
+		    musts == 1 ? "it" : "them");
+	return enforce_gate(r, 0, "enforce.gate.mta-sts", RFC_STS_MODES,
+	    "the mta-sts step does not pass: fix what it reports first");
+}
+
 static void
 enforce_testing(const struct observation *o, const struct step_context *ctx,
     const struct sts_policy *policy, const struct step_result *earlier,
     struct step_result *r)
 {
-	enum step_status	sts = earlier[STEP_MTA_STS].status;
-	char			when[32];
-	int			open = 1;
+	char	when[32];
+	int	open = 1;
 
 	open &= enforce_gate_days(o, ctx, r);
-	open &= enforce_gate(r, sts == STEP_PASS || sts == STEP_WARN,
-	    "enforce.gate.mta-sts", RFC_STS_MODES, "the mta-sts step %s",
-	    sts == STEP_PASS || sts == STEP_WARN ? "passes" :
-	    "does not pass: fix what it reports first");
+	open &= enforce_gate_mta_sts(&earlier[STEP_MTA_STS], r);
 	open &= enforce_gate_reports(o, ctx, r);
 	open &= enforce_gate_failures(o, ctx, r);
 	open &= enforce_gate_mx_tls(o, r);

@@ -67,6 +67,17 @@ tap_like "$(jq -r '.steps[] | select(.id == "mta-sts") | .findings[] |
     "$tmp/dualhalf.test.json")" "its RSA certificate, which senders that" \
     "dualhalf.test: the leftover RSA certificate fails WebPKI (MTA-STS)"
 
+enforce_gate() {	# enforce_gate DOMAIN CODE: the gate's message
+	jq -r --arg c "$2" '.steps[] | select(.id == "enforce") |
+	    .findings[] | select(.code == $c) | .message' "$tmp/$1.json"
+}
+tap_like "$(enforce_gate dualhalf.test enforce.gate.mta-sts)" \
+    "gate closed: the mta-sts step reports 1 broken MUST" \
+    "dualhalf.test: a broken MUST in testing closes the enforce gate"
+tap_like "$(enforce_gate dualhalf.test enforce.gate.mx-tls)" \
+    "gate closed: mx.dualhalf.test [$MX_ADDR], to senders that prefer RSA" \
+    "dualhalf.test: so does the RSA certificate in the MX TLS gate"
+
 # A server with one key: no other key, no extra finding.
 check_json good.test
 tap_is "$(jq -r '[.observation.hosts[].addresses[] | .other_keys // [] |
