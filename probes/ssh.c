@@ -381,8 +381,11 @@ ssh_check_hostkey(struct ssh_session *s)
 		rc = 0;
 	else if (rc == LIBSSH2_KNOWNHOST_CHECK_MISMATCH) {
 		ssh_fail(s, SSH_HOSTKEY_CHANGED, "the host key of %s port %d "
-		    "(%s %s) is not the one recorded in %s", t->host, t->port,
-		    s->res->key_type, s->res->fingerprint, path);
+		    "(%s %s) is not the one recorded in %s; if the server's "
+		    "key was really replaced, check the new one with its "
+		    "administrator and update that file (ssh-keygen -R)",
+		    t->host, t->port, s->res->key_type, s->res->fingerprint,
+		    path);
 		rc = -1;
 	} else if (t->trusted != NULL &&
 	    strcmp(t->trusted, s->res->fingerprint) == 0) {
@@ -390,9 +393,11 @@ ssh_check_hostkey(struct ssh_session *s)
 		rc = 0;
 	} else if (t->trusted != NULL) {
 		ssh_fail(s, SSH_HOSTKEY_CHANGED, "the host key of %s port %d "
-		    "(%s %s) is not the one confirmed earlier (%s)", t->host,
-		    t->port, s->res->key_type, s->res->fingerprint,
-		    t->trusted);
+		    "(%s %s) is not the one to trust (%s); if the server's "
+		    "key was really replaced, check the new one with its "
+		    "administrator, then confirm it with --trust-host-key %s",
+		    t->host, t->port, s->res->key_type, s->res->fingerprint,
+		    t->trusted, s->res->fingerprint);
 		rc = -1;
 	} else {
 		ssh_fail(s, SSH_HOSTKEY_UNKNOWN, "the host key of %s port %d "

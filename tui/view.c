@@ -449,8 +449,9 @@ view_key(struct app *app, int key)
 		break;
 	case 'T':
 		if (app_hostkey_ask(app) != 0)
-			app_message(app, 0, "no SSH host key waits for "
-			    "confirmation");
+			app_message(app, 0, "no unknown SSH host key to "
+			    "confirm (a changed key only with check "
+			    "--trust-host-key)");
 		break;
 	case 'i':
 		inv_open(app);

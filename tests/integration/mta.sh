@@ -157,8 +157,10 @@ run wrong "${known[@]}" --trust-host-key \
     "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" \
     --state "$state" check good.test
 tap_is "$(mta wrong status)" fail "confirmed another key: hard failure"
-tap_like "$(messages wrong)" "not the one confirmed earlier" \
+tap_like "$(messages wrong)" "is not the one to trust" \
     "confirmed another key: says so"
+tap_like "$(messages wrong)" "confirm it with --trust-host-key $hostkey_fp" \
+    "confirmed another key: says how to confirm the key served"
 tap_is "$(hostkeys "$state")" 0 "confirmed another key: none recorded"
 
 run refused --ssh "$MXLAB_SSH_USER@$MXLAB_SSH_HOST:$MXLAB_SSH_PORT" \
