@@ -10,8 +10,9 @@
  *
  *   certbot     --deploy-hook FILE, or FILE in renewal-hooks/deploy/; it
  *               reads $RENEWED_LINEAGE and ignores other lineages
- *   dehydrated  HOOK=FILE; acts on deploy_cert, hands every other call to
- *               --chain-hook (the hook you had, e.g. for dns-01)
+ *   dehydrated  HOOK=FILE; acts on deploy_cert, then hands it, and every
+ *               other call, to --chain-hook (the hook you had, e.g. for
+ *               dns-01 or installing the certificate)
  *   acme.sh     --renew-hook FILE (or --reloadcmd); the fullchain is
  *               $CERT_FULLCHAIN_PATH when set, else the --cert given here
  *
@@ -82,7 +83,7 @@ hook_file_opt(struct strbuf *b, const char *name, const char *value,
 /* The mxanchor command line the hook runs, up to the --cert option. */
 static void
 hook_file_command(struct strbuf *b, const struct cli_options *opts,
-    const struct hook_args *a)
+    const struct hook_args *a, int exec)
 {
 	char	 self[PATH_MAX], *state, num[32];
 	ssize_t	 n;
@@ -94,7 +95,8 @@ hook_file_command(struct strbuf *b, const struct cli_options *opts,
 		self[n] = '\0';
 	else
 		snprintf(self, sizeof self, "mxanchor");
-	strbuf_printf(b, "exec ");
+	if (exec)
+		strbuf_printf(b, "exec ");
 	hook_file_quote(b, self);
 
 	state = cli_state_path(opts);
@@ -162,7 +164,7 @@ hook_file_certbot(const struct cli_options *opts, const struct hook_args *a,
 	    "# Hooks in renewal-hooks/deploy run for every lineage.\n"
 	    "[ \"$(basename \"$RENEWED_LINEAGE\")\" = \"$lineage\" ] || "
 	    "exit 0\n");
-	hook_file_command(&b, opts, a);
+	hook_file_command(&b, opts, a, 1);
 	strbuf_printf(&b, " \\\n    --cert "
 	    "\"$RENEWED_LINEAGE/fullchain.pem\"\n");
 	return strbuf_take(&b);
@@ -199,16 +201,23 @@ hook_file_dehydrated(const struct cli_options *opts,
 	struct strbuf	b = { NULL, 0, 0 };
 
 	hook_file_header(&b, a, "HOOK=THIS-FILE in dehydrated's config "
-	    "(every other\n#   call goes to the --chain-hook given to "
-	    "hook-file)");
+	    "(each call,\n#   deploy_cert after mxanchor, goes on to the "
+	    "--chain-hook given to hook-file)");
 	strbuf_printf(&b, "# deploy_cert DOMAIN KEYFILE CERTFILE "
 	    "FULLCHAINFILE CHAINFILE TIMESTAMP\n"
 	    "if [ \"${1:-}\" = deploy_cert ]; then\n"
 	    "\tcase \"${2:-}\" in\n\t");
 	hook_file_dehydrated_names(&b, a);
 	strbuf_printf(&b, ")\n");
-	hook_file_command(&b, opts, a);
-	strbuf_printf(&b, " \\\n    --cert \"$5\"\n\t\t;;\n\tesac\nfi\n");
+
+	/*
+	 * With a chained hook, it gets deploy_cert too (it may install the
+	 * certificate elsewhere), but only once the TLSA records are out:
+	 * a failed publication stops here, loudly, with the old key served.
+	 */
+	hook_file_command(&b, opts, a, a->chain_hook == NULL);
+	strbuf_printf(&b, " \\\n    --cert \"$5\"%s\n\t\t;;\n\tesac\nfi\n",
+	    a->chain_hook != NULL ? " || exit $?" : "");
 	if (a->chain_hook != NULL) {
 		strbuf_printf(&b, "exec ");
 		hook_file_quote(&b, a->chain_hook);
@@ -231,7 +240,7 @@ hook_file_acmesh(const struct cli_options *opts, const struct hook_args *a)
 	    "[ -n \"$cert\" ] || cert=");
 	hook_file_quote(&b, cert);
 	strbuf_printf(&b, "\n");
-	hook_file_command(&b, opts, a);
+	hook_file_command(&b, opts, a, 1);
 	strbuf_printf(&b, " \\\n    --cert \"$cert\"\n");
 	free(cert);
 	return strbuf_take(&b);

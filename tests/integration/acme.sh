@@ -140,6 +140,8 @@ out=$("$tmp/dehydrated" deploy_cert "$MX_HOST" "$live/privkey.pem" \
 tap_is "$?" 0 "dehydrated deploy_cert: exit 0"
 tap_like "$out" "already published (key unchanged)" \
     "dehydrated deploy_cert: the record is there"
+tap_like "$(cat "$tmp/chained")" "chained deploy_cert" \
+    "dehydrated deploy_cert: then the previous hook gets it too"
 hook_file acme.sh acme.test --tsig "$MXLAB_TSIG" --cert /nonexistent \
     --out "$tmp/acmesh" 2>/dev/null
 out=$(CERT_FULLCHAIN_PATH=$live/fullchain.pem "$tmp/acmesh" 2>&1)
