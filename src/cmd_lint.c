@@ -8,6 +8,8 @@
  * otherwise, 2 on a usage error.  Nothing here touches the network or
  * the state.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,11 +79,16 @@ lint_tlsrpt_txt(int argc, char **argv, struct findings *fs)
 static char *
 lint_read(const char *path, size_t *len)
 {
-	FILE	*f;
-	char	*buf;
+	struct stat	 sb;
+	FILE		*f;
+	char		*buf;
 
+	/* A FIFO would block in fopen(): look before opening. */
 	if (strcmp(path, "-") == 0)
 		f = stdin;
+	else if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+		cli_usage_error("%s is not a regular file (use - for standard "
+		    "input)", path);
 	else if ((f = fopen(path, "rb")) == NULL)
 		cli_usage_error("cannot open %s: %s", path, strerror(errno));
 	buf = xmalloc(STS_POLICY_MAX + 2);
@@ -120,19 +127,23 @@ lint_sts_policy(int argc, char **argv, struct findings *fs)
 		cli_usage_error("lint sts-policy wants a FILE (or - for "
 		    "standard input)");
 
+	/* Too big for senders, and still judged on what they would read. */
 	body = lint_read(file, &len);
-	if (len > STS_POLICY_MAX)
+	if (len > STS_POLICY_MAX) {
 		findings_add_req(fs, SEV_ERROR, REQ_ADVICE, "sts.policy.size",
 		    "RFC 8461 §3.3", "the policy is larger than %d bytes; "
-		    "senders may refuse to read it", STS_POLICY_MAX);
-	else if (sts_policy_parse(body, len, &policy, fs) == 0 ||
+		    "senders may refuse to read it (what follows is about "
+		    "its first %d bytes)", STS_POLICY_MAX, STS_POLICY_MAX);
+		len = STS_POLICY_MAX;
+		body[len] = '\0';
+	}
+	if (sts_policy_parse(body, len, &policy, fs) == 0 ||
 	    policy.nmx > 0) {
 		if (nhosts > 0)
 			sts_policy_check_hosts(&policy, hosts, nhosts, fs);
 		sts_policy_advise(&policy, domain, fs);
 	}
-	if (len <= STS_POLICY_MAX)
-		sts_policy_free(&policy);
+	sts_policy_free(&policy);
 	free(body);
 	free(hosts);
 	return 0;

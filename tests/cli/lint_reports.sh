@@ -102,6 +102,17 @@ tap_like "$out" "2026-11-30        1            0       3  XXX" \
 "$mx" "${st[@]}" reports summary >/dev/null 2>&1
 tap_is "$?" 2 "summary without a domain: exit 2"
 
+# An oversized policy is still judged on what senders would read, and
+# a FIFO is refused rather than waited on.
+head -c 100000 /dev/urandom >"$tmp/junk.policy"
+out=$("$mx" lint sts-policy "$tmp/junk.policy")
+tap_is "$?" 1 "lint sts-policy, 100 KB of junk: exit 1"
+tap_like "$out" "sts.policy.size" "lint sts-policy, 100 KB: too big"
+tap_like "$out" "sts.policy.binary" "lint sts-policy, 100 KB: and binary"
+mkfifo "$tmp/fifo"
+timeout 5 "$mx" lint sts-policy "$tmp/fifo" >/dev/null 2>&1
+tap_is "$?" 2 "lint sts-policy FIFO: refused at once (exit 2)"
+
 # ---- hostile mail: an mbox whose second message is no message, and
 # reports that would overflow the sums or paint the terminal.
 report() {	# report ID OK-COUNT MX
