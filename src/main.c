@@ -269,8 +269,8 @@ static const char options_text[] =
 "  --no-state              do not record results in the state\n"
 "  --read-only             never write the state\n"
 "  --timeout SECONDS       bound on each network wait (default: 10; an\n"
-"                          SMTP greeting gets three, as postscreen\n"
-"                          delays it)\n"
+"                          SMTP greeting gets three times as long, as\n"
+"                          postscreen delays it)\n"
 "  --ssh USER@HOST[:PORT]  read the MTA's Postfix configuration over SSH\n"
 "                          (read-only) for the mta step\n"
 "  --ssh-key FILE          SSH private key (default: ssh-agent)\n"
@@ -611,6 +611,20 @@ cli_global_option(int c, struct cli_options *opts)
 	return 1;
 }
 
+/*
+ * What getopt_long() refused.  A long option is the word before optind;
+ * a short one sits inside a word ("-x.test"), and only optopt names it.
+ */
+static void
+cli_option_error(int c, const char *last)
+{
+	const char	*what = c == ':' ? "missing argument for" : "unknown";
+
+	if (strncmp(last, "--", 2) == 0 || optopt <= 0 || optopt > 127)
+		cli_usage_error("%s option: %s", what, last);
+	cli_usage_error("%s option: -%c", what, optopt);
+}
+
 int
 cli_getopt(int argc, char **argv, const struct option *cmd_options,
     struct cli_options *opts)
@@ -630,11 +644,9 @@ cli_getopt(int argc, char **argv, const struct option *cmd_options,
 
 	/* "-" keeps non-options in place and returns them as code 1. */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "-hVv:", all, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "-:hVv:", all, NULL)) != -1) {
 		if (c == '?' || c == ':')
-			cli_usage_error("%s option: %s", c == ':' ?
-			    "missing argument for" : "unknown",
-			    argv[optind - 1]);
+			cli_option_error(c, argv[optind - 1]);
 		if (!cli_global_option(c, opts))
 			return c;
 	}

@@ -102,6 +102,15 @@ tap_like "$out" "2026-11-30        1            0       3  XXX" \
 "$mx" "${st[@]}" reports summary >/dev/null 2>&1
 tap_is "$?" 2 "summary without a domain: exit 2"
 
+# Option errors name the option, not the word before it.
+tap_like "$("$mx" check -x.test 2>&1)" "unknown option: -x" \
+    "an unknown short option is named"
+tap_like "$("$mx" check -v 2>&1)" "missing argument for option: -v" \
+    "a short option without its argument is named"
+tap_like "$("$mx" check --state 2>&1)" \
+    "missing argument for option: --state" \
+    "a long option without its argument is named"
+
 # An oversized policy is still judged on what senders would read, and
 # a FIFO is refused rather than waited on.
 head -c 100000 /dev/urandom >"$tmp/junk.policy"
