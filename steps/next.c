@@ -102,6 +102,13 @@ next_action(const struct next_overview *o, time_t now, struct next_action *a)
 
 	memset(a, 0, sizeof *a);
 	if ((i = next_first(o, STEP_FAIL)) != -1) {
+		/*
+		 * A broken chain of trust fails the MX lookup through a
+		 * validating resolver too: the cause is the DNSSEC step.
+		 */
+		if (i == STEP_INVENTORY && o->have[STEP_DNSSEC] &&
+		    o->status[STEP_DNSSEC] == STEP_FAIL)
+			i = STEP_DNSSEC;
 		next_set(a, NEXT_FAIL, i, "fix");
 		return;
 	}

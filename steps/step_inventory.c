@@ -207,8 +207,11 @@ inventory_evaluate(const struct observation *o,
 	}
 	if (o->mx->rcode != LDNS_RCODE_NOERROR) {
 		findings_add(&r->findings, SEV_ERROR, "inventory.mx-lookup",
-		    NULL, "the MX lookup for %s answered %s", o->domain,
-		    dns_answer_rcode_name(o->mx));
+		    NULL, "the MX lookup for %s answered %s%s", o->domain,
+		    dns_answer_rcode_name(o->mx),
+		    o->mx->rcode == LDNS_RCODE_SERVFAIL ? ": a validating "
+		    "resolver says so when the chain of trust is broken; see "
+		    "the DNSSEC step" : "");
 		step_result_set(r, STEP_FAIL, "MX lookup answered %s",
 		    dns_answer_rcode_name(o->mx));
 		return;

@@ -140,6 +140,13 @@ test_next_action(void **arg)
 	assert_string_equal(a.text, "fix DANE TLSA");
 	assert_true(next_compare(&a, &b) < 0);
 
+	/* A broken chain fails the MX lookup too: DNSSEC is the cause. */
+	o.status[STEP_INVENTORY] = o.status[STEP_DNSSEC] = STEP_FAIL;
+	next_action(&o, 2000, &a);
+	assert_string_equal(a.text, "fix DNSSEC");
+	o.status[STEP_INVENTORY] = STEP_PASS;
+	o.status[STEP_DNSSEC] = STEP_WARN;
+
 	o.status[STEP_TLSA] = o.status[STEP_TLS_RPT] = STEP_PASS;
 	next_action(&o, 2000, &a);
 	assert_int_equal(a.attention, NEXT_WARN);
