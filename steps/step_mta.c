@@ -124,7 +124,7 @@ mta_evaluate(const struct observation *o, const struct step_context *ctx,
 	warnings = findings_count(&r->findings, SEV_WARN);
 	if (errors > 0)
 		step_result_set(r, STEP_FAIL, "%zu problem%s with the mail "
-		    "server's TLS", errors, errors == 1 ? "" : "s");
+		    "server: see below", errors, errors == 1 ? "" : "s");
 	/*
 	 * What port 25 shows counts without SSH too: a server that still
 	 * takes TLS 1.0 is a warning whether or not its files were read.
