@@ -38,8 +38,10 @@ tlsrpt_is_wsp(int c)
 static int
 tlsrpt_uri_valid(const char *uri, struct findings *fs)
 {
+	/* RFC 6068 lets the '@' be written %40. */
 	if (strncasecmp(uri, "mailto:", 7) == 0) {
-		if (strchr(uri + 7, '@') != NULL)
+		if (strchr(uri + 7, '@') != NULL ||
+		    strcasestr(uri + 7, "%40") != NULL)
 			return 1;
 		tlsrpt_must(fs, "tlsrpt.rua-uri",
 		    "rua \"%s\" has no mailbox after mailto:", uri);
@@ -106,6 +108,7 @@ tlsrpt_field(struct tlsrpt_txt *txt, const char *field, size_t len,
 		return;
 	}
 	nlen = (size_t)(eq - field);
+	/* A repeated rua adds its URIs (case 008): no warning. */
 	if (nlen == 3 && memcmp(field, "rua", 3) == 0) {
 		tlsrpt_rua(txt, eq + 1, len - nlen - 1, fs);
 		return;

@@ -313,9 +313,13 @@ text_wrap_line(struct text_lines *tl, const wchar_t *p, size_t n, int width,
 			return;
 		}
 
-		/* Where to break. */
+		/*
+		 * Where to break.  Verbatim text (records, tables) keeps its
+		 * spaces but still breaks after one: a digest cut in two
+		 * cannot be read, let alone copied.
+		 */
 		if (flags & TEXT_VERBATIM)
-			brk = end;
+			brk = lastspace > start ? lastspace + 1 : end;
 		else if (p[end] == L' ')
 			brk = end;
 		else if (lastspace > start)

@@ -284,6 +284,21 @@ test_rua_uri_needs_mailbox_or_host(void **state)
 }
 
 /* §3: an empty entry in the rua list is not a URI. */
+/* RFC 6068: the '@' of a mailto: URI may be written %40. */
+static void
+test_rua_mailto_percent_at(void **state)
+{
+	struct tlsrpt_txt	txt;
+	struct findings		fs = { 0 };
+
+	assert_int_equal(tlsrpt_txt_parse("v=TLSRPTv1; rua=mailto:tlsrpt%40"
+	    "example.net", &txt, &fs), 0);
+	assert_int_equal(txt.nrua, 1);
+	assert_int_equal(findings_count(&fs, SEV_ERROR), 0);
+	tlsrpt_txt_free(&txt);
+	findings_free(&fs);
+}
+
 static void
 test_rua_empty_entry(void **state)
 {
@@ -322,6 +337,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_case008_comma_list),
+		cmocka_unit_test(test_rua_mailto_percent_at),
 		cmocka_unit_test(test_case008_repeated_rua_field),
 		cmocka_unit_test(test_case008_trailing_semicolon),
 		cmocka_unit_test(test_case008_split_strings),
