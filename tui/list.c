@@ -40,6 +40,16 @@ static const struct bars_hint list_hints[] = {
 	{ "q", "quit" },
 };
 
+/* Read-only: a domain can be opened and checked, nothing removed. */
+static const struct bars_hint list_hints_ro[] = {
+	{ "j/k", "move" },
+	{ "Enter", "open" },
+	{ "a", "open a domain" },
+	{ "r", "check" },
+	{ "?", "help" },
+	{ "q", "quit" },
+};
+
 static int
 list_height(const struct app *app)
 {
@@ -206,8 +216,12 @@ list_draw(struct app *app)
 			bars_status(app, idle);
 			free(idle);
 		}
-		bars_keys(app, list_hints,
-		    sizeof list_hints / sizeof list_hints[0]);
+		if (app->read_only)
+			bars_keys(app, list_hints_ro, sizeof list_hints_ro /
+			    sizeof list_hints_ro[0]);
+		else
+			bars_keys(app, list_hints,
+			    sizeof list_hints / sizeof list_hints[0]);
 	}
 }
 
@@ -264,6 +278,10 @@ list_key(struct app *app, int key)
 	case 'D':
 		if (n == 0)
 			return APP_KEY_IGNORED;
+		if (app->read_only) {
+			app_message(app, 0, "read-only: nothing is removed");
+			return APP_KEY_HANDLED;
+		}
 		free(app->confirm_remove);
 		app->confirm_remove = xstrdup(app->domains[app->list_sel].name);
 		app->dirty |= APP_DIRTY_STATUS;
