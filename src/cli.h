@@ -60,6 +60,11 @@ void	 cli_usage_error(const char *, ...)
 	     __attribute__((noreturn, format(printf, 1, 2)));
 /* Lower-case, without the trailing dot; exits 2 when not a name. */
 char	*cli_domain(const char *);
+/*
+ * 0 when the domain is in the state; -1 with *cause (saying how to get
+ * it there) when it is not or the state cannot say.
+ */
+int	 cli_domain_known(struct state *, const char *domain, char **cause);
 /* Checks resolver, anchor and CA options; exits 2 when unusable. */
 void	 cli_check_probe_options(const struct cli_options *);
 /* The state path to use; caller frees. */

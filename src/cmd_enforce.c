@@ -13,26 +13,6 @@
 #include "state_sts.h"
 #include "xmalloc.h"
 
-/*
- * Only a domain mxanchor has checked: the enforce step needs its policy
- * and reports, and a typo must not create a domain nobody rolls out.
- */
-static int
-enforce_known(struct state *st, const char *domain, char **cause)
-{
-	struct state_domain	d;
-	int			rc;
-
-	if ((rc = state_domain_get(st, domain, &d, cause)) == 1) {
-		state_domain_free(&d);
-		return 0;
-	}
-	if (rc == 0)
-		xasprintf(cause, "%s is not in the state; check it first "
-		    "(mxanchor check %s)", domain, domain);
-	return -1;
-}
-
 int
 cmd_enforce_override(struct cli_options *opts, int argc, char **argv)
 {
@@ -65,7 +45,8 @@ cmd_enforce_override(struct cli_options *opts, int argc, char **argv)
 	path = cli_state_path(opts);
 	if ((st = state_open(path, 0, &cause)) == NULL)
 		rc = -1;
-	else if (enforce_known(st, domain, &cause) != 0)
+	/* A typo must not create a domain nobody rolls out. */
+	else if (cli_domain_known(st, domain, &cause) != 0)
 		rc = -1;
 	else if (clear)
 		rc = state_override_clear(st, domain, clock_now(), &cause);

@@ -8,9 +8,11 @@
  * The exit code is the worst of the domains': 2 when one could not be
  * checked or could not be stored, else 1 when a step failed, else 0.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -156,6 +158,31 @@ fleet_done(void *arg, size_t index, struct check *c)
 	check_free(c);
 }
 
+/*
+ * The metrics file is written at the end: a folder that is not there or
+ * not writable is said before an hour of checks, not after.
+ */
+static int
+fleet_writable(const char *path)
+{
+	char		*dir = xstrdup(path), *slash;
+	int		 rc = 0;
+
+	if ((slash = strrchr(dir, '/')) == NULL)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (access(dir, W_OK | X_OK) != 0) {
+		fprintf(stderr, "mxanchor: --prometheus %s: cannot write in "
+		    "%s: %s\n", path, dir, strerror(errno));
+		rc = -1;
+	}
+	free(dir);
+	return rc;
+}
+
 /* The domains to check: the state's, or the file's. */
 static int
 fleet_domains(struct fleet_cli *f, const struct check_fleet_options *fo)
@@ -167,8 +194,12 @@ fleet_domains(struct fleet_cli *f, const struct check_fleet_options *fo)
 
 	if (fo->domains_file != NULL) {
 		if (fleet_read_domains(fo->domains_file, &f->domains, &f->n,
-		    &cause) == 0)
+		    &cause) == 0 && f->n > 0)
 			return 0;
+		/* An empty list in a cron job would pass for ever. */
+		if (cause == NULL)
+			xasprintf(&cause, "%s lists no domain",
+			    fo->domains_file);
 		fprintf(stderr, "mxanchor: %s\n", cause);
 		free(cause);
 		return -1;
@@ -263,6 +294,8 @@ cmd_check_fleet(struct cli_options *opts,
 	memset(&f, 0, sizeof f);
 	f.opts = opts;
 	f.json_first = 1;
+	if (fo->prometheus != NULL && fleet_writable(fo->prometheus) != 0)
+		return EXIT_USAGE;
 	if (fleet_domains(&f, fo) != 0)
 		return EXIT_USAGE;
 	ctxs = fleet_contexts(&f);

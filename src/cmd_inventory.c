@@ -548,6 +548,12 @@ cmd_inventory(struct cli_options *opts, int argc, char **argv)
 		rc = inv_error(cause);
 		goto out;
 	}
+	/* Adding a recovery address adds the domain; reading does not. */
+	if (!inventory_actions[i].writes &&
+	    cli_domain_known(v.state, v.domain, &cause) != 0) {
+		rc = inv_error(cause);
+		goto out;
+	}
 	if (inventory_actions[i].run != NULL)
 		rc = inventory_actions[i].run(&v);
 	else

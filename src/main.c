@@ -379,6 +379,22 @@ cmd_help(struct cli_options *opts, int argc, char **argv)
 	return EXIT_CLEAN;
 }
 
+int
+cli_domain_known(struct state *st, const char *domain, char **cause)
+{
+	struct state_domain	d;
+	int			rc;
+
+	if ((rc = state_domain_get(st, domain, &d, cause)) == 1) {
+		state_domain_free(&d);
+		return 0;
+	}
+	if (rc == 0)
+		xasprintf(cause, "%s is not in the state; check it first "
+		    "(mxanchor check %s)", domain, domain);
+	return -1;
+}
+
 void
 cli_usage_error(const char *fmt, ...)
 {

@@ -101,4 +101,20 @@ tap_is "$?" 0 "check DOMAIN --prometheus: exit 0"
 tap_is "$(python3 "$here/../lib/promcheck.py" "$tmp/one.prom")" "" \
     "its file follows the format too"
 
+# Mistakes a cron job would otherwise hide, said before any check runs.
+: >"$tmp/empty.list"
+out=$("$mx" "${lab[@]}" check --domains "$tmp/empty.list" 2>&1)
+tap_is "$?" 2 "an empty --domains file: exit 2"
+tap_like "$out" "lists no domain" "an empty --domains file: says so"
+out=$("$mx" "${lab[@]}" check --domains "$tmp/domains" \
+    --prometheus "$tmp/nowhere/mx.prom" 2>&1)
+tap_is "$?" 2 "--prometheus into a missing folder: exit 2"
+tap_like "$out" "cannot write in $tmp/nowhere" \
+    "--prometheus into a missing folder: said at once"
+if [[ $out == *checked* ]]; then
+	tap_result 1 "--prometheus into a missing folder: nothing checked"
+else
+	tap_result 0 "--prometheus into a missing folder: nothing checked"
+fi
+
 tap_done

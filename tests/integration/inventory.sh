@@ -128,4 +128,10 @@ tap_is "$(sqlite3 "$tmp/state.db" "select count(*) from events e join
     (e.kind = 'note' or e.message like '%added by%')")" 60 \
     "two concurrent editors: all 30 notes and 30 additions are logged"
 
+# Reading the inventory of a domain the state does not have is a mistake.
+out=$(inv nosuch.test show 2>&1)
+tap_is "$?" 2 "inventory of an unknown domain: exit 2"
+tap_like "$out" "nosuch.test is not in the state" \
+    "inventory of an unknown domain: says so"
+
 tap_done
