@@ -11,10 +11,16 @@
 # Days a certificate stays valid.  Lab directories are short-lived.
 LAB_CERT_DAYS=30
 
-# Generate an EC P-256 private key in FILE (mode 0600).
+# Generate an EC P-256 private key in FILE (mode 0600); RSA 2048 when
+# LAB_KEY_ALG is rsa.
 pki_new_key() {
-	(umask 077 && openssl genpkey -algorithm EC \
-		-pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null)
+	if [[ ${LAB_KEY_ALG:-ec} == rsa ]]; then
+		(umask 077 && openssl genpkey -algorithm RSA \
+			-pkeyopt rsa_keygen_bits:2048 -out "$1" 2>/dev/null)
+	else
+		(umask 077 && openssl genpkey -algorithm EC \
+			-pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null)
+	fi
 }
 
 # Create the lab CA in DIR/ca.

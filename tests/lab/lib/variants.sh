@@ -72,11 +72,12 @@ variant_issuing_ca() {
 
 # Issue a server certificate for NAME (and more SANs) from DIR/ca/CA.crt.
 # NAME.pem holds the key and the leaf and, from the issuing CA with
-# chain=full, the CA certificate: what Postfix sends.
+# chain=full, the CA certificate: what Postfix sends.  LAB_CERT_FILE
+# names the files instead of NAME; LAB_KEY_ALG=rsa makes an RSA key.
 variant_issue() {
 	local dir=$1 ca=$2 name=$3
 	shift 3
-	local base=$dir/certs/$name san="DNS:$name" extra
+	local base=$dir/certs/${LAB_CERT_FILE:-$name} san="DNS:$name" extra
 	for extra; do
 		san+=",DNS:$extra"
 	done
@@ -97,17 +98,7 @@ variant_issue() {
 # keys=dual*: a second certificate, RSA 2048, from the lab CA, in
 # DIR/certs/HOST.rsa.{key,crt,pem}, for NAME (default HOST).
 variant_issue_rsa() {
-	local dir=$1 base=$1/certs/$2.rsa name=${3:-$2}
-	(umask 077 && openssl genpkey -algorithm RSA \
-		-pkeyopt rsa_keygen_bits:2048 -out "$base.key" 2>/dev/null)
-	openssl req -x509 -new -key "$base.key" -out "$base.crt" \
-		-CA "$dir/ca/ca.crt" -CAkey "$dir/ca/ca.key" \
-		-days "$LAB_CERT_DAYS" -subj "/CN=$name" \
-		-addext "subjectAltName=DNS:$name" \
-		-addext "basicConstraints=critical,CA:FALSE" \
-		-addext "keyUsage=critical,digitalSignature,keyEncipherment" \
-		-addext "extendedKeyUsage=serverAuth" 2>/dev/null
-	(umask 077 && cat "$base.key" "$base.crt" >"$base.pem")
+	LAB_KEY_ALG=rsa LAB_CERT_FILE=$2.rsa variant_issue "$1" ca "${3:-$2}"
 }
 
 # The files for smtpd_tls_chain_files: one chain, or ECDSA then RSA.
