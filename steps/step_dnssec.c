@@ -22,7 +22,8 @@
 
 #define RFC_DANE_DNSSEC	"RFC 7672 §2.1"
 #define RFC_DANE_BOGUS	"RFC 7672 §2.1.1"
-#define RFC_STUB	"RFC 7672 §2.1.3"
+/* What a sender may take from its resolver (stub resolvers, the AD bit). */
+#define RFC_RESOLVER	"RFC 7672 §2.1.3"
 #define RFC_DS		"RFC 4035 §5.2"
 #define RFC_SIG_TIME	"RFC 4035 §5.3.1"
 #define RFC_DENIAL	"RFC 4035 §5.4"
@@ -412,7 +413,7 @@ dnssec_compare_resolver(const struct dnssec_pair *p, struct step_result *r)
 	    a->rcode == LDNS_RCODE_NXDOMAIN) &&
 	    findings_find(&r->findings, "dnssec.resolver-no-ad") == NULL)
 		findings_add(&r->findings, SEV_WARN, "dnssec.resolver-no-ad",
-		    RFC_STUB, "the resolver did not set the AD bit on %s "
+		    RFC_RESOLVER, "the resolver did not set the AD bit on %s "
 		    "although mxanchor validates it: the resolver does not "
 		    "validate DNSSEC, and an MTA using it cannot do DANE",
 		    name);
@@ -420,7 +421,7 @@ dnssec_compare_resolver(const struct dnssec_pair *p, struct step_result *r)
 	    findings_find(&r->findings, "dnssec.resolver-accepts-bogus") ==
 	    NULL)
 		findings_add(&r->findings, SEV_WARN,
-		    "dnssec.resolver-accepts-bogus", RFC_STUB, "the resolver "
+		    "dnssec.resolver-accepts-bogus", RFC_RESOLVER, "the resolver "
 		    "answered %s (%s) although it is bogus: it does not "
 		    "validate DNSSEC", name, dns_answer_rcode_name(a));
 	else if (s != DNSSEC_BOGUS && a->rcode == LDNS_RCODE_SERVFAIL)
@@ -522,7 +523,7 @@ dnssec_resolver_strips(const struct observation *o, struct step_result *r)
 	if (root == NULL || root->verdict.fault != DNSSEC_FAULT_UNSIGNED)
 		return 0;
 	findings_add(&r->findings, SEV_WARN, "dnssec.resolver-strips",
-	    RFC_STUB, "the resolver returns no DNSSEC signatures, not even "
+	    RFC_RESOLVER, "the resolver returns no DNSSEC signatures, not even "
 	    "for the root's keys: it does not pass on DNSSEC records, so "
 	    "neither mxanchor nor an MTA can validate through it; use a "
 	    "validating resolver");
