@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "credfile.h"
 #include "probe.h"
 #include "ssh.h"
 
@@ -84,6 +85,59 @@ int	 cmd_enforce_override(struct cli_options *, int, char **);
 
 /* arg as a number in [min, max]; exits 2 naming option otherwise. */
 long	 cli_number(const char *option, const char *arg, long min, long max);
+
+/*
+ * --cert/--key/--pubkey FILE, --host MX, --port N and --usage, --selector,
+ * --mtype: the keys tlsa, hook, hook-file and rollover make records of.
+ * A command puts CLI_TLSA_OPTIONS (and CLI_TLSA_PORT_OPTION if it takes
+ * ports) in its option table and hands every option to cli_tlsa_option()
+ * first.  Hosts are owned; cli_tlsa_free() frees them.
+ */
+#define CLI_TLSA_MAX	64
+
+struct cli_tlsa_in {
+	const char		*files[CLI_TLSA_MAX];
+	enum credfile_kind	 kinds[CLI_TLSA_MAX];
+	size_t			 nfiles;
+	char			*hosts[CLI_TLSA_MAX];
+	size_t			 nhosts;
+	int			 ports[CLI_TLSA_MAX];
+	size_t			 nports;
+	int			 usage, selector, mtype;	/* 3 1 1 */
+	int			 min_usage, min_mtype;	/* accepted */
+};
+
+enum {
+	OPT_TLSA_CERT = 0x300,
+	OPT_TLSA_KEY,
+	OPT_TLSA_PUBKEY,
+	OPT_TLSA_HOST,
+	OPT_TLSA_PORT,
+	OPT_TLSA_USAGE,
+	OPT_TLSA_SELECTOR,
+	OPT_TLSA_MTYPE,
+};
+
+#define CLI_TLSA_OPTIONS \
+	{ "cert",	required_argument,	NULL, OPT_TLSA_CERT }, \
+	{ "key",	required_argument,	NULL, OPT_TLSA_KEY }, \
+	{ "pubkey",	required_argument,	NULL, OPT_TLSA_PUBKEY }, \
+	{ "host",	required_argument,	NULL, OPT_TLSA_HOST }, \
+	{ "usage",	required_argument,	NULL, OPT_TLSA_USAGE }, \
+	{ "selector",	required_argument,	NULL, OPT_TLSA_SELECTOR }, \
+	{ "mtype",	required_argument,	NULL, OPT_TLSA_MTYPE }
+#define CLI_TLSA_PORT_OPTION \
+	{ "port",	required_argument,	NULL, OPT_TLSA_PORT }
+
+struct tlsagen_set;
+
+void	 cli_tlsa_init(struct cli_tlsa_in *, int min_usage, int min_mtype);
+/* 1 when c was one of these options (exits 2 on a bad value), else 0. */
+int	 cli_tlsa_option(int c, const char *arg, struct cli_tlsa_in *);
+/* The records of the keys, for the hosts and ports; -1 with *cause. */
+int	 cli_tlsa_records(const struct cli_tlsa_in *, struct tlsagen_set *,
+	     char **cause);
+void	 cli_tlsa_free(struct cli_tlsa_in *);
 int	 cmd_tlsa(struct cli_options *, int, char **);
 
 int	 cmd_rollover(struct cli_options *, int, char **);

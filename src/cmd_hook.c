@@ -353,39 +353,6 @@ hook_record(struct hook_run *run)
 	free(path);
 }
 
-/* The renewed files as records, per host and port. */
-static int
-hook_records(struct hook_run *run, char **cause)
-{
-	const struct hook_args	*a = run->a;
-	struct credfile_set	 creds;
-	char			**names = NULL;
-	size_t			 nnames = 0, i;
-	int			 rc = -1;
-
-	memset(&creds, 0, sizeof creds);
-	for (i = 0; i < a->nfiles; i++)
-		if (credfile_load(&creds, a->files[i], a->kinds[i],
-		    cause) != 0)
-			goto out;
-	if (a->nhosts == 0)
-		names = tlsagen_cert_hosts(&creds, &nnames);
-	if (a->nhosts == 0 && nnames == 0) {
-		*cause = xstrdup("no --host and no host name in the "
-		    "certificate");
-		goto out;
-	}
-	rc = tlsagen_add(&run->set, &creds, a->nhosts > 0 ?
-	    (const char *const *)a->hosts : (const char *const *)names,
-	    a->nhosts > 0 ? a->nhosts : nnames, a->ports, a->nports,
-	    (uint8_t)a->usage, (uint8_t)a->selector, (uint8_t)a->mtype, cause);
-
-out:
-	tlsagen_strv_free(names, nnames);
-	credfile_set_free(&creds);
-	return rc;
-}
-
 int
 cmd_hook(struct cli_options *opts, int argc, char **argv)
 {
@@ -400,7 +367,7 @@ cmd_hook(struct cli_options *opts, int argc, char **argv)
 	run.opts = opts;
 	run.a = &a;
 
-	if (hook_records(&run, &cause) != 0) {
+	if (cli_tlsa_records(&a.in, &run.set, &cause) != 0) {
 		hook_fail(&run, a.domain, cause);
 		free(cause);
 	}

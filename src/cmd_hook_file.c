@@ -110,16 +110,16 @@ hook_file_command(struct strbuf *b, const struct cli_options *opts,
 
 	strbuf_printf(b, " \\\n    hook ");
 	hook_file_quote(b, a->domain);
-	for (i = 0; i < a->nhosts; i++)
-		hook_file_opt(b, "--host", a->hosts[i], 0);
-	for (i = 0; i < a->nports; i++) {
-		snprintf(num, sizeof num, "%d", a->ports[i]);
-		if (a->nports > 1 || a->ports[i] != 25)
+	for (i = 0; i < a->in.nhosts; i++)
+		hook_file_opt(b, "--host", a->in.hosts[i], 0);
+	for (i = 0; i < a->in.nports; i++) {
+		snprintf(num, sizeof num, "%d", a->in.ports[i]);
+		if (a->in.nports > 1 || a->in.ports[i] != 25)
 			hook_file_opt(b, "--port", num, 0);
 	}
-	if (a->usage != 3 || a->selector != 1 || a->mtype != 1)
+	if (a->in.usage != 3 || a->in.selector != 1 || a->in.mtype != 1)
 		strbuf_printf(b, " \\\n    --usage %d --selector %d --mtype %d",
-		    a->usage, a->selector, a->mtype);
+		    a->in.usage, a->in.selector, a->in.mtype);
 	hook_file_opt(b, "--tsig", a->tsig, 1);
 	hook_file_opt(b, "--server", a->server, 0);
 	hook_file_opt(b, "--zone", a->zone, 0);
@@ -184,9 +184,9 @@ hook_file_dehydrated_names(struct strbuf *b, const struct hook_args *a)
 	hook_file_quote(b, a->domain);
 	strbuf_printf(b, "|*.");
 	hook_file_quote(b, a->domain);
-	for (i = 0; i < a->nhosts; i++) {
+	for (i = 0; i < a->in.nhosts; i++) {
 		strbuf_printf(b, "|");
-		hook_file_quote(b, a->hosts[i]);
+		hook_file_quote(b, a->in.hosts[i]);
 	}
 	if (a->lineage != NULL) {
 		strbuf_printf(b, "|");
@@ -231,7 +231,7 @@ static char *
 hook_file_acmesh(const struct cli_options *opts, const struct hook_args *a)
 {
 	struct strbuf	 b = { NULL, 0, 0 };
-	char		*cert = hook_file_abs(a->files[0]);
+	char		*cert = hook_file_abs(a->in.files[0]);
 
 	hook_file_header(&b, a, "acme.sh --renew-hook THIS-FILE (or "
 	    "--reloadcmd)");
@@ -395,7 +395,7 @@ cmd_hook_file(struct cli_options *opts, int argc, char **argv)
 	int			 rc = EXIT_CLEAN;
 
 	hook_args_parse(opts, argc, argv, &a, 1);
-	name = a.lineage != NULL ? a.lineage : a.nhosts > 0 ? a.hosts[0] :
+	name = a.lineage != NULL ? a.lineage : a.in.nhosts > 0 ? a.in.hosts[0] :
 	    a.domain;
 
 	if (strcmp(a.client, "certbot") == 0) {

@@ -41,18 +41,10 @@
 #include "tlsagen.h"
 #include "xmalloc.h"
 
-#define ROLL_MAX_ITEMS	16
 #define ROLL_POLL_SECS	60	/* --wait: look again at least this often */
 
 enum {
-	OPT_CERT = 600,
-	OPT_KEY,
-	OPT_PUBKEY,
-	OPT_HOST,
-	OPT_USAGE,
-	OPT_SELECTOR,
-	OPT_MTYPE,
-	OPT_CURRENT,
+	OPT_CURRENT = 600,
 	OPT_TSIG,
 	OPT_SERVER,
 	OPT_ZONE,
@@ -61,13 +53,7 @@ enum {
 };
 
 static const struct option roll_options[] = {
-	{ "cert",	required_argument,	NULL, OPT_CERT },
-	{ "key",	required_argument,	NULL, OPT_KEY },
-	{ "pubkey",	required_argument,	NULL, OPT_PUBKEY },
-	{ "host",	required_argument,	NULL, OPT_HOST },
-	{ "usage",	required_argument,	NULL, OPT_USAGE },
-	{ "selector",	required_argument,	NULL, OPT_SELECTOR },
-	{ "mtype",	required_argument,	NULL, OPT_MTYPE },
+	CLI_TLSA_OPTIONS,
 	{ "current",	required_argument,	NULL, OPT_CURRENT },
 	{ "tsig",	required_argument,	NULL, OPT_TSIG },
 	{ "server",	required_argument,	NULL, OPT_SERVER },
@@ -80,12 +66,7 @@ static const struct option roll_options[] = {
 struct roll_args {
 	char			*domain;
 	const char		*action;
-	const char		*files[ROLL_MAX_ITEMS];
-	enum credfile_kind	 kinds[ROLL_MAX_ITEMS];
-	size_t			 nfiles;
-	char			*hosts[ROLL_MAX_ITEMS];
-	size_t			 nhosts;
-	int			 usage, selector, mtype;
+	struct cli_tlsa_in	 in;	/* the next key; hosts: --host or MX */
 	const char		*current;
 	const char		*tsig;
 	const char		*server;
@@ -104,42 +85,11 @@ struct roll_run {
 };
 
 static void
-roll_add_file(struct roll_args *a, const char *path, enum credfile_kind k)
-{
-	if (a->nfiles == ROLL_MAX_ITEMS)
-		cli_usage_error("rollover takes at most %d files",
-		    ROLL_MAX_ITEMS);
-	a->files[a->nfiles] = path;
-	a->kinds[a->nfiles++] = k;
-}
-
-static void
 roll_parse_option(int c, struct roll_args *a)
 {
+	if (cli_tlsa_option(c, optarg, &a->in))
+		return;
 	switch (c) {
-	case OPT_CERT:
-		roll_add_file(a, optarg, CREDFILE_CERT);
-		break;
-	case OPT_KEY:
-		roll_add_file(a, optarg, CREDFILE_KEY);
-		break;
-	case OPT_PUBKEY:
-		roll_add_file(a, optarg, CREDFILE_PUBKEY);
-		break;
-	case OPT_HOST:
-		if (a->nhosts == ROLL_MAX_ITEMS)
-			cli_usage_error("too many --host");
-		a->hosts[a->nhosts++] = cli_domain(optarg);
-		break;
-	case OPT_USAGE:
-		a->usage = (int)cli_number("--usage", optarg, 2, 3);
-		break;
-	case OPT_SELECTOR:
-		a->selector = (int)cli_number("--selector", optarg, 0, 1);
-		break;
-	case OPT_MTYPE:
-		a->mtype = (int)cli_number("--mtype", optarg, 1, 2);
-		break;
 	case OPT_CURRENT:
 		a->current = optarg;
 		break;
@@ -175,9 +125,8 @@ roll_parse(struct cli_options *opts, int argc, char **argv,
 	int	c, action_given = 0;
 
 	memset(a, 0, sizeof *a);
-	a->usage = 3;
-	a->selector = 1;
-	a->mtype = 1;
+	/* DANE usages; a digest, since the state keeps it as text. */
+	cli_tlsa_init(&a->in, 2, 1);
 	a->action = "status";
 	while ((c = cli_getopt(argc, argv, roll_options, opts)) != -1) {
 		if (c != 1) {
@@ -194,7 +143,7 @@ roll_parse(struct cli_options *opts, int argc, char **argv,
 	}
 	if (a->domain == NULL)
 		cli_usage_error("rollover wants a DOMAIN");
-	if (strcmp(a->action, "start") == 0 && a->nfiles == 0)
+	if (strcmp(a->action, "start") == 0 && a->in.nfiles == 0)
 		cli_usage_error("rollover start wants the next key: --cert, "
 		    "--key or --pubkey FILE");
 	if (opts->no_state || opts->read_only)
@@ -697,9 +646,9 @@ roll_abort(struct roll_run *run)
 		return EXIT_USAGE;
 	}
 	for (i = 0; i < n; i++) {
-		match = run->a->nhosts == 0;
-		for (j = 0; j < run->a->nhosts; j++)
-			if (strstr(list[i].owner, run->a->hosts[j]) != NULL)
+		match = run->a->in.nhosts == 0;
+		for (j = 0; j < run->a->in.nhosts; j++)
+			if (strstr(list[i].owner, run->a->in.hosts[j]) != NULL)
 				match = 1;
 		if (!match)
 			continue;
@@ -725,12 +674,13 @@ roll_mx_hosts(const struct cli_options *opts, struct roll_args *a)
 
 	mx = dns_lookup(&opts->probe, a->domain, LDNS_RR_TYPE_MX);
 	for (i = 0; mx->rrs != NULL && i < ldns_rr_list_rr_count(mx->rrs) &&
-	    a->nhosts < ROLL_MAX_ITEMS; i++) {
+	    a->in.nhosts < CLI_TLSA_MAX; i++) {
 		rr = ldns_rr_list_rr(mx->rrs, i);
-		a->hosts[a->nhosts++] = dns_name_str(ldns_rr_rdf(rr, 1));
+		a->in.hosts[a->in.nhosts++] =
+		    dns_name_str(ldns_rr_rdf(rr, 1));
 	}
 	dns_answer_free(mx);
-	return a->nhosts;
+	return a->in.nhosts;
 }
 
 /* The RRset at owner, as the authoritative servers agree it is. */
@@ -779,8 +729,8 @@ roll_candidate(const struct roll_args *a, const struct tlsa_record *t,
 	char	*s;
 	int	 yes;
 
-	if (t->usage != a->usage || t->selector != a->selector ||
-	    t->mtype != a->mtype)
+	if (t->usage != a->in.usage || t->selector != a->in.selector ||
+	    t->mtype != a->in.mtype)
 		return 0;
 	s = tlsa_record_str(t);
 	yes = strcmp(s, next) != 0;
@@ -875,24 +825,24 @@ roll_start(struct roll_run *run, struct roll_args *a)
 	int			 rc = EXIT_CLEAN;
 
 	memset(&creds, 0, sizeof creds);
-	for (i = 0; i < a->nfiles; i++)
-		if (credfile_load(&creds, a->files[i], a->kinds[i],
+	for (i = 0; i < a->in.nfiles; i++)
+		if (credfile_load(&creds, a->in.files[i], a->in.kinds[i],
 		    &cause) != 0)
 			goto fail;
 
-	for (h = 0; h < a->nhosts; h++) {
+	for (h = 0; h < a->in.nhosts; h++) {
 		for (i = 0; i < creds.n; i++) {
 			memset(&r, 0, sizeof r);
-			r.owner = tlsagen_owner(a->hosts[h], 25);
+			r.owner = tlsagen_owner(a->in.hosts[h], 25);
 			r.algorithm = (char *)credfile_algorithm(
 			    creds.v[i].pub);
 			r.phase = (char *)"planned";
 			r.created = run->now;
-			text = tlsagen_data(&creds.v[i], (uint8_t)a->usage,
-			    (uint8_t)a->selector, (uint8_t)a->mtype, &cause);
+			text = tlsagen_data(&creds.v[i], (uint8_t)a->in.usage,
+			    (uint8_t)a->in.selector, (uint8_t)a->in.mtype, &cause);
 			if (text != NULL)
-				r.next = xprintf("%d %d %d %s", a->usage,
-				    a->selector, a->mtype, text);
+				r.next = xprintf("%d %d %d %s", a->in.usage,
+				    a->in.selector, a->in.mtype, text);
 			free(text);
 			if (r.next != NULL)
 				r.current = roll_find_current(run, r.owner,
@@ -935,7 +885,6 @@ cmd_rollover(struct cli_options *opts, int argc, char **argv)
 	struct roll_args	 a;
 	struct roll_run		 run;
 	char			*path, *cause = NULL;
-	size_t			 i;
 	int			 rc;
 
 	roll_parse(opts, argc, argv, &a);
@@ -952,7 +901,7 @@ cmd_rollover(struct cli_options *opts, int argc, char **argv)
 	}
 
 	if (strcmp(a.action, "start") == 0) {
-		if (a.nhosts == 0 && roll_mx_hosts(opts, &a) == 0)
+		if (a.in.nhosts == 0 && roll_mx_hosts(opts, &a) == 0)
 			cli_usage_error("%s has no MX hosts: name them with "
 			    "--host", a.domain);
 		rc = roll_start(&run, &a);
@@ -967,7 +916,6 @@ cmd_rollover(struct cli_options *opts, int argc, char **argv)
 	free(path);
 	free(a.domain);
 	free(a.zone);
-	for (i = 0; i < a.nhosts; i++)
-		free(a.hosts[i]);
+	cli_tlsa_free(&a.in);
 	return rc;
 }

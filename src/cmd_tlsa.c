@@ -30,19 +30,10 @@
 #include "tlsagen.h"
 #include "xmalloc.h"
 
-#define TLSA_MAX_ITEMS	64
 #define TLSA_WAIT_MS	30000	/* for every server to show a change */
 
 enum {
-	OPT_CERT = 512,
-	OPT_KEY,
-	OPT_PUBKEY,
-	OPT_USAGE,
-	OPT_SELECTOR,
-	OPT_MTYPE,
-	OPT_HOST,
-	OPT_PORT,
-	OPT_FORMAT,
+	OPT_FORMAT = 512,
 	OPT_TTL,
 	OPT_SERVER,
 	OPT_ZONE,
@@ -52,14 +43,8 @@ enum {
 };
 
 static const struct option tlsa_options[] = {
-	{ "cert",	required_argument,	NULL, OPT_CERT },
-	{ "key",	required_argument,	NULL, OPT_KEY },
-	{ "pubkey",	required_argument,	NULL, OPT_PUBKEY },
-	{ "usage",	required_argument,	NULL, OPT_USAGE },
-	{ "selector",	required_argument,	NULL, OPT_SELECTOR },
-	{ "mtype",	required_argument,	NULL, OPT_MTYPE },
-	{ "host",	required_argument,	NULL, OPT_HOST },
-	{ "port",	required_argument,	NULL, OPT_PORT },
+	CLI_TLSA_OPTIONS,
+	CLI_TLSA_PORT_OPTION,
 	{ "format",	required_argument,	NULL, OPT_FORMAT },
 	{ "ttl",	required_argument,	NULL, OPT_TTL },
 	{ "server",	required_argument,	NULL, OPT_SERVER },
@@ -70,19 +55,8 @@ static const struct option tlsa_options[] = {
 	{ NULL,		0,			NULL, 0 },
 };
 
-struct tlsa_file {
-	const char		*path;
-	enum credfile_kind	 kind;
-};
-
 struct tlsa_args {
-	struct tlsa_file	 files[TLSA_MAX_ITEMS];
-	size_t			 nfiles;
-	const char		*hosts[TLSA_MAX_ITEMS];
-	size_t			 nhosts;
-	int			 ports[TLSA_MAX_ITEMS];
-	size_t			 nports;
-	int			 usage, selector, mtype;
+	struct cli_tlsa_in	 in;
 	const char		*format;
 	long			 ttl;
 	const char		*server;
@@ -93,59 +67,20 @@ struct tlsa_args {
 };
 
 static void
-tlsa_add_file(struct tlsa_args *a, const char *path, enum credfile_kind k)
-{
-	if (a->nfiles == TLSA_MAX_ITEMS)
-		cli_usage_error("tlsa takes at most %d files", TLSA_MAX_ITEMS);
-	a->files[a->nfiles].path = path;
-	a->files[a->nfiles++].kind = k;
-}
-
-static void
 tlsa_parse(struct cli_options *opts, int argc, char **argv,
     struct tlsa_args *a)
 {
 	int	c;
 
 	memset(a, 0, sizeof *a);
-	a->usage = 3;
-	a->selector = 1;
-	a->mtype = 1;
+	cli_tlsa_init(&a->in, 0, 0);
 	a->format = "zone";
 	a->ttl = -1;
 	a->wait_ms = TLSA_WAIT_MS;
 	while ((c = cli_getopt(argc, argv, tlsa_options, opts)) != -1) {
+		if (cli_tlsa_option(c, optarg, &a->in))
+			continue;
 		switch (c) {
-		case OPT_CERT:
-			tlsa_add_file(a, optarg, CREDFILE_CERT);
-			break;
-		case OPT_KEY:
-			tlsa_add_file(a, optarg, CREDFILE_KEY);
-			break;
-		case OPT_PUBKEY:
-			tlsa_add_file(a, optarg, CREDFILE_PUBKEY);
-			break;
-		case OPT_USAGE:
-			a->usage = (int)cli_number("--usage", optarg, 0, 3);
-			break;
-		case OPT_SELECTOR:
-			a->selector = (int)cli_number("--selector", optarg, 0,
-			    1);
-			break;
-		case OPT_MTYPE:
-			a->mtype = (int)cli_number("--mtype", optarg, 0, 2);
-			break;
-		case OPT_HOST:
-			if (a->nhosts == TLSA_MAX_ITEMS)
-				cli_usage_error("too many --host");
-			a->hosts[a->nhosts++] = cli_domain(optarg);
-			break;
-		case OPT_PORT:
-			if (a->nports == TLSA_MAX_ITEMS)
-				cli_usage_error("too many --port");
-			a->ports[a->nports++] = (int)cli_number("--port",
-			    optarg, 1, 65535);
-			break;
 		case OPT_FORMAT:
 			a->format = optarg;
 			break;
@@ -173,15 +108,15 @@ tlsa_parse(struct cli_options *opts, int argc, char **argv,
 		}
 	}
 
-	if (a->nfiles == 0)
+	if (a->in.nfiles == 0)
 		cli_usage_error("tlsa wants --cert, --key or --pubkey FILE");
 	if (strcmp(a->format, "zone") != 0 &&
 	    strcmp(a->format, "nsupdate") != 0 &&
 	    strcmp(a->format, "list") != 0)
 		cli_usage_error("--format is zone, nsupdate or list, not %s",
 		    a->format);
-	if (a->nports == 0)
-		a->ports[a->nports++] = 25;
+	if (a->in.nports == 0)
+		a->in.ports[a->in.nports++] = 25;
 	if (a->publish && a->tsig == NULL)
 		cli_usage_error("--publish wants --tsig FILE (the key for "
 		    "RFC 2136 updates)");
@@ -337,34 +272,14 @@ tlsa_publish(const struct cli_options *opts, const struct tlsa_args *a,
 int
 cmd_tlsa(struct cli_options *opts, int argc, char **argv)
 {
-	struct credfile_set	 creds;
 	struct tlsagen_set	 set;
 	struct tlsa_args	 a;
-	char			**names = NULL, *cause = NULL;
-	size_t			 nnames = 0, i;
+	char			*cause = NULL;
 	int			 rc = EXIT_USAGE;
 
 	tlsa_parse(opts, argc, argv, &a);
-	memset(&creds, 0, sizeof creds);
 	memset(&set, 0, sizeof set);
-
-	for (i = 0; i < a.nfiles; i++)
-		if (credfile_load(&creds, a.files[i].path, a.files[i].kind,
-		    &cause) != 0)
-			goto out;
-
-	if (a.nhosts == 0) {
-		names = tlsagen_cert_hosts(&creds, &nnames);
-		if (nnames == 0) {
-			cause = xstrdup("no --host given and no host name in "
-			    "a certificate: name the MX host with --host");
-			goto out;
-		}
-	}
-	if (tlsagen_add(&set, &creds, a.nhosts > 0 ? a.hosts :
-	    (const char *const *)names, a.nhosts > 0 ? a.nhosts : nnames,
-	    a.ports, a.nports, (uint8_t)a.usage, (uint8_t)a.selector,
-	    (uint8_t)a.mtype, &cause) != 0)
+	if (cli_tlsa_records(&a.in, &set, &cause) != 0)
 		goto out;
 	tlsa_print(opts, &a, &set);
 	rc = a.publish ? tlsa_publish(opts, &a, &set) : EXIT_CLEAN;
@@ -374,11 +289,8 @@ out:
 		fprintf(stderr, "mxanchor: %s\n", cause);
 		free(cause);
 	}
-	tlsagen_strv_free(names, nnames);
 	tlsagen_set_free(&set);
-	credfile_set_free(&creds);
-	for (i = 0; i < a.nhosts; i++)
-		free((char *)a.hosts[i]);
+	cli_tlsa_free(&a.in);
 	free((char *)a.zone);
 	return rc;
 }

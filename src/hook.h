@@ -12,20 +12,11 @@
 #include "cli.h"
 #include "credfile.h"
 
-#define HOOK_MAX_ITEMS	16
-
 struct hook_args {
 	char			*domain;
 	const char		*client;	/* hook-file: "certbot" ... */
 
-	const char		*files[HOOK_MAX_ITEMS];
-	enum credfile_kind	 kinds[HOOK_MAX_ITEMS];
-	size_t			 nfiles;
-	char			*hosts[HOOK_MAX_ITEMS];
-	size_t			 nhosts;
-	int			 ports[HOOK_MAX_ITEMS];
-	size_t			 nports;
-	int			 usage, selector, mtype;
+	struct cli_tlsa_in	 in;		/* the renewed keys */
 	const char		*tsig;
 	const char		*server;
 	char			*zone;
